@@ -1,0 +1,1 @@
+"""The town officials' dashboard (Plotly Dash)."""

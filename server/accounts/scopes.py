@@ -1,0 +1,76 @@
+"""What each role may see: the one place every entry point asks.
+
+District administrators see every town; town officials their town; village
+workers their assigned administrative villages; contractors their assigned
+facilities (and the villages those serve).
+"""
+
+from django.db.models import QuerySet
+
+from accounts.models import Role, User
+from registry.models import (
+    AdministrativeVillage,
+    NaturalVillage,
+    SewageFacility,
+    Town,
+    WaterBody,
+)
+
+
+def is_district_admin(user: User) -> bool:
+    return user.is_superuser or user.role == Role.DISTRICT_ADMIN
+
+
+def towns_for_user(*, user: User) -> QuerySet[Town]:
+    if is_district_admin(user):
+        return Town.objects.all()
+    if user.town_id is None:
+        return Town.objects.none()
+    return Town.objects.filter(pk=user.town_id)
+
+
+def admin_villages_for_user(*, user: User) -> QuerySet[AdministrativeVillage]:
+    qs = AdministrativeVillage.objects.all()
+    if is_district_admin(user):
+        return qs
+    if user.role == Role.TOWN_OFFICIAL:
+        return qs.filter(town_id=user.town_id)
+    if user.role == Role.VILLAGE_WORKER:
+        return qs.filter(pk__in=user.villages.values("pk"))
+    if user.role == Role.CONTRACTOR:
+        served = NaturalVillage.objects.filter(facilities__in=user.facilities.all())
+        return qs.filter(pk__in=served.values("admin_village_id")).distinct()
+    return qs.none()
+
+
+def natural_villages_for_user(*, user: User) -> QuerySet[NaturalVillage]:
+    qs = NaturalVillage.objects.select_related("admin_village")
+    if is_district_admin(user):
+        return qs
+    if user.role == Role.CONTRACTOR:
+        return qs.filter(facilities__in=user.facilities.all()).distinct()
+    return qs.filter(admin_village__in=admin_villages_for_user(user=user))
+
+
+def facilities_for_user(*, user: User) -> QuerySet[SewageFacility]:
+    qs = SewageFacility.objects.all()
+    if is_district_admin(user):
+        return qs
+    if user.role == Role.CONTRACTOR:
+        return qs.filter(pk__in=user.facilities.values("pk"))
+    villages = natural_villages_for_user(user=user)
+    return qs.filter(natural_villages__in=villages).distinct()
+
+
+def water_bodies_for_user(*, user: User) -> QuerySet[WaterBody]:
+    qs = WaterBody.objects.select_related("admin_village", "natural_village")
+    if is_district_admin(user):
+        return qs
+    if user.role == Role.CONTRACTOR:
+        return qs.none()
+    return qs.filter(admin_village__in=admin_villages_for_user(user=user))
+
+
+def can_manage_registry(user: User) -> bool:
+    """Town officials and district administrators edit the registry."""
+    return is_district_admin(user) or user.role == Role.TOWN_OFFICIAL

@@ -1,0 +1,129 @@
+"""REST API of the registry: thin views over scoped querysets."""
+
+from django.db.models import ProtectedError
+from rest_framework import status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.scopes import (
+    admin_villages_for_user,
+    facilities_for_user,
+    natural_villages_for_user,
+    towns_for_user,
+    water_bodies_for_user,
+)
+from registry import filters, serializers
+from registry.models import Contractor
+from registry.permissions import RegistryPermission
+
+
+class RegistryViewSet(viewsets.ModelViewSet):
+    permission_classes = [RegistryPermission]
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    ordering = ["code"]
+
+    def destroy(self, request, *args, **kwargs):
+        try:
+            return super().destroy(request, *args, **kwargs)
+        except ProtectedError as exc:
+            names = "、".join(sorted({str(o) for o in exc.protected_objects})[:10])
+            return Response(
+                {"detail": f"仍有记录引用该对象，不能删除：{names}"},
+                status=status.HTTP_409_CONFLICT,
+            )
+
+    def _check_village_in_scope(self, admin_village) -> None:
+        allowed = admin_villages_for_user(user=self.request.user)
+        if admin_village is not None and not allowed.filter(pk=admin_village.pk).exists():
+            raise PermissionDenied("不能修改本人负责范围以外的村")
+
+
+class TownViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.TownSerializer
+    lookup_field = "code"
+    search_fields = ["code", "name"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        return towns_for_user(user=self.request.user)
+
+
+class AdministrativeVillageViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.AdministrativeVillageSerializer
+    filterset_class = filters.AdministrativeVillageFilter
+    lookup_field = "code"
+    search_fields = ["code", "name", "name_en"]
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        return admin_villages_for_user(user=self.request.user).select_related("town")
+
+
+class NaturalVillageViewSet(RegistryViewSet):
+    serializer_class = serializers.NaturalVillageSerializer
+    filterset_class = filters.NaturalVillageFilter
+    search_fields = ["code", "name", "admin_village__name"]
+    ordering_fields = ["code", "name", "households", "population"]
+
+    def get_queryset(self):
+        return natural_villages_for_user(user=self.request.user)
+
+    def perform_create(self, serializer):
+        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
+        serializer.save()
+
+
+class SewageFacilityViewSet(RegistryViewSet):
+    serializer_class = serializers.SewageFacilitySerializer
+    filterset_class = filters.SewageFacilityFilter
+    search_fields = ["code", "name", "natural_villages__name"]
+    ordering_fields = ["code", "name", "design_capacity", "status_date", "commissioned_on"]
+
+    def get_queryset(self):
+        return (
+            facilities_for_user(user=self.request.user)
+            .select_related("contractor")
+            .prefetch_related("natural_villages")
+        )
+
+    def _check(self, serializer):
+        for village in serializer.validated_data.get("natural_villages", []):
+            self._check_village_in_scope(village.admin_village)
+
+    def perform_create(self, serializer):
+        self._check(serializer)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self._check(serializer)
+        serializer.save()
+
+
+class WaterBodyViewSet(RegistryViewSet):
+    serializer_class = serializers.WaterBodySerializer
+    filterset_class = filters.WaterBodyFilter
+    search_fields = ["code", "name", "admin_village__name"]
+    ordering_fields = ["code", "name", "stage", "stage_date"]
+
+    def get_queryset(self):
+        return water_bodies_for_user(user=self.request.user)
+
+    def perform_create(self, serializer):
+        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
+        serializer.save()
+
+
+class ContractorViewSet(RegistryViewSet):
+    serializer_class = serializers.ContractorSerializer
+    search_fields = ["code", "name"]
+    queryset = Contractor.objects.all()
