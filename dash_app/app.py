@@ -42,7 +42,14 @@ def summary_layout():
 
 def create_app() -> Dash:
     django_setup()
-    app = Dash(__name__, title="邹区镇调查仪表盘", update_title=None)
+    from django.conf import settings
+
+    app = Dash(
+        __name__,
+        title="邹区镇调查仪表盘",
+        update_title=None,
+        url_base_pathname=settings.DASH_URL_BASE_PATHNAME,
+    )
     # A function, so every page load reads current data and nothing loads at import.
     app.layout = summary_layout
     return app

@@ -18,10 +18,12 @@ from registry.models import (
 
 
 def is_district_admin(user: User) -> bool:
-    return user.is_superuser or user.role == Role.DISTRICT_ADMIN
+    return user.is_authenticated and (user.is_superuser or user.role == Role.DISTRICT_ADMIN)
 
 
 def towns_for_user(*, user: User) -> QuerySet[Town]:
+    if not user.is_authenticated:
+        return Town.objects.none()
     if is_district_admin(user):
         return Town.objects.all()
     if user.town_id is None:
@@ -30,6 +32,8 @@ def towns_for_user(*, user: User) -> QuerySet[Town]:
 
 
 def admin_villages_for_user(*, user: User) -> QuerySet[AdministrativeVillage]:
+    if not user.is_authenticated:
+        return AdministrativeVillage.objects.none()
     qs = AdministrativeVillage.objects.all()
     if is_district_admin(user):
         return qs
@@ -44,6 +48,8 @@ def admin_villages_for_user(*, user: User) -> QuerySet[AdministrativeVillage]:
 
 
 def natural_villages_for_user(*, user: User) -> QuerySet[NaturalVillage]:
+    if not user.is_authenticated:
+        return NaturalVillage.objects.none()
     qs = NaturalVillage.objects.select_related("admin_village")
     if is_district_admin(user):
         return qs
@@ -53,6 +59,8 @@ def natural_villages_for_user(*, user: User) -> QuerySet[NaturalVillage]:
 
 
 def facilities_for_user(*, user: User) -> QuerySet[SewageFacility]:
+    if not user.is_authenticated:
+        return SewageFacility.objects.none()
     qs = SewageFacility.objects.all()
     if is_district_admin(user):
         return qs
@@ -63,6 +71,8 @@ def facilities_for_user(*, user: User) -> QuerySet[SewageFacility]:
 
 
 def water_bodies_for_user(*, user: User) -> QuerySet[WaterBody]:
+    if not user.is_authenticated:
+        return WaterBody.objects.none()
     qs = WaterBody.objects.select_related("admin_village", "natural_village")
     if is_district_admin(user):
         return qs
@@ -73,4 +83,4 @@ def water_bodies_for_user(*, user: User) -> QuerySet[WaterBody]:
 
 def can_manage_registry(user: User) -> bool:
     """Town officials and district administrators edit the registry."""
-    return is_district_admin(user) or user.role == Role.TOWN_OFFICIAL
+    return is_district_admin(user) or (user.is_authenticated and user.role == Role.TOWN_OFFICIAL)

@@ -13,7 +13,14 @@ from accounts.scopes import (
     water_bodies_for_user,
 )
 from registry import filters, serializers
-from registry.models import Contractor
+from registry.models import (
+    AdministrativeVillage,
+    Contractor,
+    NaturalVillage,
+    SewageFacility,
+    Town,
+    WaterBody,
+)
 from registry.permissions import RegistryPermission
 
 
@@ -40,6 +47,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
 
 class TownViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Town.objects.none()  # the model, for the schema; get_queryset scopes
     serializer_class = serializers.TownSerializer
     lookup_field = "code"
     search_fields = ["code", "name"]
@@ -50,6 +58,9 @@ class TownViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AdministrativeVillageViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        AdministrativeVillage.objects.none()
+    )  # the model, for the schema; get_queryset scopes
     serializer_class = serializers.AdministrativeVillageSerializer
     filterset_class = filters.AdministrativeVillageFilter
     lookup_field = "code"
@@ -62,6 +73,7 @@ class AdministrativeVillageViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NaturalVillageViewSet(RegistryViewSet):
+    queryset = NaturalVillage.objects.none()  # the model, for the schema; get_queryset scopes
     serializer_class = serializers.NaturalVillageSerializer
     filterset_class = filters.NaturalVillageFilter
     search_fields = ["code", "name", "admin_village__name"]
@@ -80,6 +92,7 @@ class NaturalVillageViewSet(RegistryViewSet):
 
 
 class SewageFacilityViewSet(RegistryViewSet):
+    queryset = SewageFacility.objects.none()  # the model, for the schema; get_queryset scopes
     serializer_class = serializers.SewageFacilitySerializer
     filterset_class = filters.SewageFacilityFilter
     search_fields = ["code", "name", "natural_villages__name"]
@@ -106,6 +119,7 @@ class SewageFacilityViewSet(RegistryViewSet):
 
 
 class WaterBodyViewSet(RegistryViewSet):
+    queryset = WaterBody.objects.none()  # the model, for the schema; get_queryset scopes
     serializer_class = serializers.WaterBodySerializer
     filterset_class = filters.WaterBodyFilter
     search_fields = ["code", "name", "admin_village__name"]

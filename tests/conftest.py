@@ -1,0 +1,35 @@
+"""Fixtures shared by every test folder: the real places and users of each role."""
+
+import pytest
+
+from accounts.models import Role, User
+from registry.places import places_load
+
+
+@pytest.fixture
+def town(db):
+    """邹区镇 with its 19 real administrative villages."""
+    return places_load()
+
+
+@pytest.fixture
+def make_user(db, town):
+    def make(username: str, role: str, *, villages=(), facilities=(), **extra) -> User:
+        user = User.objects.create_user(
+            username=username, password="s3cret-Pass!", role=role, town=town, **extra
+        )
+        user.villages.set(villages)
+        user.facilities.set(facilities)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def official(make_user):
+    return make_user("official", Role.TOWN_OFFICIAL)
+
+
+@pytest.fixture
+def district_admin(make_user):
+    return make_user("district", Role.DISTRICT_ADMIN, is_staff=True, is_superuser=True)
