@@ -5,6 +5,9 @@ sees and submits what) live in accounts.scopes, so every entry point — OpenRos
 REST API, exports, dashboard — asks the same functions.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -43,11 +46,28 @@ class User(AbstractUser):
         help_text="第三方运维人员负责的污水处理设施",
     )
     phone = models.CharField("手机号", max_length=20, blank=True)
+    # HTTP Digest (ODK Collect on plain HTTP) needs md5(username:realm:password); Django's
+    # password hash cannot produce it. Kept in step with the password by set_password().
+    digest_ha1 = models.CharField("Digest HA1", max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.digest_ha1 = "" if raw_password is None else digest_ha1(self.username, raw_password)
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.digest_ha1 = ""
+
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+
+def digest_ha1(username: str, password: str) -> str:
+    """HA1 of RFC 2617 for the configured realm; a realm change needs every password reset."""
+    realm = settings.OPENROSA_DIGEST_REALM
+    return hashlib.md5(f"{username}:{realm}:{password}".encode()).hexdigest()

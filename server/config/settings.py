@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "registry",
     "accounts",
+    "collect",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +201,15 @@ LOGGING = {
 
 # The one town this deployment serves by default (statistical code of 邹区镇).
 DEFAULT_TOWN_CODE = env_str("ZOUQU_TOWN_CODE", "320404116")
+
+# OpenRosa (ODK Collect). Collect's own default limit is 10,000,000 bytes.
+OPENROSA_MAX_SUBMISSION_BYTES = env_int("OPENROSA_MAX_SUBMISSION_BYTES", 10_000_000)
+# Collect counts only file bytes against the limit, not the multipart framing around them.
+OPENROSA_MULTIPART_OVERHEAD_BYTES = env_int("OPENROSA_MULTIPART_OVERHEAD_BYTES", 262_144)
+# The Digest realm is part of every stored HA1: changing it invalidates them all.
+OPENROSA_DIGEST_REALM = env_str("OPENROSA_DIGEST_REALM", "zouqu-survey")
+OPENROSA_DIGEST_NONCE_SECONDS = env_int("OPENROSA_DIGEST_NONCE_SECONDS", 3600)
+# Basic sends the password readable; over plain HTTP only while developing.
+OPENROSA_BASIC_OVER_HTTP = env_bool("OPENROSA_BASIC_OVER_HTTP", default=not PRODUCTION)
+# Collect sends up to 100 attachments plus the XML in one request (Django's default is 100).
+DATA_UPLOAD_MAX_NUMBER_FILES = 200

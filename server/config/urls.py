@@ -3,11 +3,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from collect.urls import api_patterns as collect_api_patterns
+from collect.urls import openrosa_patterns
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("registry.urls")),
+    path("api/v1/", include(collect_api_patterns)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
+    # OpenRosa (ODK Collect) at the root: /formList, /submission, /forms/...
+    path("", include(openrosa_patterns)),
 ]

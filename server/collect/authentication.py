@@ -1,0 +1,143 @@
+"""The logins ODK Collect can do: HTTP Digest (RFC 2617) and Basic.
+
+Collect answers a Digest challenge on any URL but sends Basic only over https,
+so Digest is what works on a plain-HTTP field server. Digest checks against the
+HA1 kept on the user (accounts.User.digest_ha1); nonces are signed and carry
+their time, so any worker process can check them without shared state, and an
+expired one is answered with stale=true so Collect retries without asking the
+worker again. Failed logins send Django's user_login_failed signal, the hook a
+lock-out (issue 7) can listen to.
+"""
+
+import hashlib
+import hmac
+import re
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_login_failed
+from rest_framework import authentication, exceptions
+
+DIGEST_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
+
+
+def _sign(value: str) -> str:
+    key = f"openrosa-digest:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def digest_nonce(now: float | None = None) -> str:
+    stamp = str(int(time.time() if now is None else now))
+    return f"{stamp}.{_sign(stamp)}"
+
+
+def digest_opaque() -> str:
+    return _sign("opaque")
+
+
+def _nonce_state(nonce: str) -> str:
+    """'valid', 'stale' (ours but expired) or 'invalid'."""
+    stamp, _, signature = nonce.partition(".")
+    if not stamp.isdigit() or not hmac.compare_digest(signature, _sign(stamp)):
+        return "invalid"
+    age = time.time() - int(stamp)
+    if age < -60 or age > settings.OPENROSA_DIGEST_NONCE_SECONDS:
+        return "stale"
+    return "valid"
+
+
+def basic_allowed(request) -> bool:
+    return request.is_secure() or settings.OPENROSA_BASIC_OVER_HTTP
+
+
+def challenge(request, *, stale: bool = False) -> str:
+    """The WWW-Authenticate value: Digest first (what Collect uses), Basic where allowed.
+
+    Django sends one header per name, so both challenges share it (RFC 7235 allows a list).
+    """
+    realm = settings.OPENROSA_DIGEST_REALM
+    digest = (
+        f'Digest realm="{realm}", qop="auth", algorithm=MD5, nonce="{digest_nonce()}", '
+        f'opaque="{digest_opaque()}", domain="/"'
+    )
+    if stale:
+        digest += ", stale=true"
+    if basic_allowed(request):
+        return f'{digest}, Basic realm="{realm}", charset="UTF-8"'
+    return digest
+
+
+def _login_failed(request, username: str) -> None:
+    user_login_failed.send(
+        sender=__name__, credentials={"username": username}, request=request._request
+    )
+
+
+class DigestAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, rest = header.partition(" ")
+        if scheme.lower() != "digest":
+            return None
+        params = {
+            name.lower(): (quoted.replace('\\"', '"') if quoted else token)
+            for name, quoted, token in DIGEST_PARAM.findall(rest)
+        }
+        required = ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")
+        if any(not params.get(name) for name in required):
+            raise exceptions.AuthenticationFailed("登录信息不完整，请重新登录")
+        if (
+            params["realm"] != settings.OPENROSA_DIGEST_REALM
+            or params["qop"] != "auth"
+            or params.get("algorithm", "MD5").upper() != "MD5"
+            or params.get("opaque", digest_opaque()) != digest_opaque()
+            or urlsplit(params["uri"]).path != request.path
+        ):
+            raise exceptions.AuthenticationFailed("登录信息无效，请重新登录")
+        state = _nonce_state(params["nonce"])
+        if state != "valid":
+            request._digest_stale = state == "stale"
+            raise exceptions.AuthenticationFailed("登录已过期，请重试")
+        user = get_user_model().objects.filter(username=params["username"]).first()
+        if user is None or not user.is_active or not user.digest_ha1:
+            _login_failed(request, params["username"])
+            raise exceptions.AuthenticationFailed("用户名或密码错误")
+        ha2 = hashlib.md5(f"{request.method}:{params['uri']}".encode()).hexdigest()
+        expected = hashlib.md5(
+            f"{user.digest_ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:auth:{ha2}".encode()
+        ).hexdigest()
+        if not hmac.compare_digest(expected, params["response"].lower()):
+            _login_failed(request, params["username"])
+            raise exceptions.AuthenticationFailed("用户名或密码错误")
+        return (user, None)
+
+    def authenticate_header(self, request):
+        return challenge(request, stale=getattr(request, "_digest_stale", False))
+
+
+class OpenRosaBasicAuthentication(authentication.BasicAuthentication):
+    """Basic, refused over plain HTTP unless OPENROSA_BASIC_OVER_HTTP (development) allows it."""
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header.partition(" ")[0].lower() != "basic":
+            return None
+        if not basic_allowed(request):
+            raise exceptions.AuthenticationFailed("请使用 HTTPS 地址，或在 ODK Collect 中重新登录")
+        return super().authenticate(request)
+
+    def authenticate_credentials(self, userid, password, request=None):
+        try:
+            user, auth = super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed as exc:
+            raise exceptions.AuthenticationFailed("用户名或密码错误") from exc
+        if not user.digest_ha1:
+            # Users created before Digest support get their HA1 at their first Basic login.
+            user.set_password(password)
+            user.save(update_fields=["password", "digest_ha1"])
+        return user, auth
+
+    def authenticate_header(self, request):
+        return challenge(request)

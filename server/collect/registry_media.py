@@ -1,0 +1,76 @@
+"""The registry lists the questionnaires choose from, as CSV media for ODK Collect.
+
+Each file holds only what the user may see (accounts.scopes) and is built in
+code order, so the same registry gives the same bytes and the same md5: Collect
+then re-downloads a list only when its content changed, without a new form version.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+
+from accounts.models import User
+from accounts.scopes import facilities_for_user, natural_villages_for_user, water_bodies_for_user
+
+
+def _villages_rows(user: User) -> list[list[str]]:
+    rows = [["name", "label", "admin_village", "admin_village_label"]]
+    for village in natural_villages_for_user(user=user).order_by("code"):
+        admin = village.admin_village
+        rows.append([village.code, village.name, admin.code, admin.name])
+    return rows
+
+
+def _facilities_rows(user: User) -> list[list[str]]:
+    rows = [["name", "label", "admin_village", "villages", "process_type"]]
+    facilities = (
+        facilities_for_user(user=user)
+        .filter(in_service=True)
+        .prefetch_related("natural_villages__admin_village")
+        .order_by("code")
+    )
+    for facility in facilities:
+        villages = sorted(facility.natural_villages.all(), key=lambda v: v.code)
+        admin_codes = list(dict.fromkeys(v.admin_village.code for v in villages))
+        rows.append(
+            [
+                facility.code,
+                f"{facility.code} {facility.name}",
+                # A facility serving several administrative villages is listed under the first.
+                admin_codes[0] if admin_codes else "",
+                " ".join(v.code for v in villages),
+                facility.process_type,
+            ]
+        )
+    return rows
+
+
+def _water_bodies_rows(user: User) -> list[list[str]]:
+    rows = [["name", "label", "admin_village", "village", "kind", "stage"]]
+    for water_body in water_bodies_for_user(user=user).order_by("code"):
+        rows.append(
+            [
+                water_body.code,
+                f"{water_body.code} {water_body.name}",
+                water_body.admin_village.code,
+                water_body.natural_village.code if water_body.natural_village else "",
+                water_body.kind,
+                water_body.stage,
+            ]
+        )
+    return rows
+
+
+REGISTRY_MEDIA: dict[str, Callable[[User], list[list[str]]]] = {
+    "villages.csv": _villages_rows,
+    "facilities.csv": _facilities_rows,
+    "water_bodies.csv": _water_bodies_rows,
+}
+
+
+def registry_media_content(*, filename: str, user: User) -> bytes:
+    """The CSV bytes of one registry list for this user (UTF-8, no BOM, LF line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(REGISTRY_MEDIA[filename](user))
+    return buffer.getvalue().encode("utf-8")
