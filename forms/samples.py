@@ -17,8 +17,12 @@ several entries, meta/instanceID, meta/instanceName. What each ``seed`` gives:
 - Calculated fields carry the values ODK's engine computes for the scenario's answers
   (tests check this with @getodk/xforms-engine).
 - ``registry`` names the registry rows the sample refers to: keys ``admin_village``,
-  ``natural_village``, ``facility``, ``water_body``, and optionally ``facility_process_type``,
-  ``water_body_kind``, ``username``. Missing keys take :data:`DEFAULT_REGISTRY` values.
+  ``natural_village``, ``facility``, ``water_body``, and optionally ``facility_process_type``
+  and ``water_body_kind`` (what the form looks up in facilities.csv / water_bodies.csv; empty
+  when you pass a facility or water body without them) and ``username``. Missing keys take
+  :data:`DEFAULT_REGISTRY` values, except that an ``admin_village`` given without a
+  ``natural_village`` gets natural village ``<admin_village>001``. Pass every code your test
+  relies on: the defaults belong to 杨庄村 (320404116201).
 - ``overrides`` replaces answers after the scenario is built. Keys are paths below the root,
   with or without ``/data/``: ``"checklist/power_ok"``, ``"/data/facility"``; a repeat's name
   (``"fault"``) takes a list of dicts, one per entry. Values are written verbatim and
@@ -609,6 +613,18 @@ def _fill(
     return element
 
 
+def _registry(given: dict[str, str]) -> dict[str, str]:
+    merged = {**DEFAULT_REGISTRY, **given}
+    # Lookups the form makes from the media files: unknown for rows we did not make up.
+    if "facility" in given and "facility_process_type" not in given:
+        merged["facility_process_type"] = ""
+    if "water_body" in given and "water_body_kind" not in given:
+        merged["water_body_kind"] = ""
+    if "admin_village" in given and "natural_village" not in given:
+        merged["natural_village"] = f"{given['admin_village']}001"
+    return merged
+
+
 def sample_instance(
     form_id: str,
     *,
@@ -620,7 +636,7 @@ def sample_instance(
 ) -> SampleInstance:
     """Make a valid submission for ``form_id`` (see the module docstring for the options)."""
     template = _template(form_id)
-    ctx = _Context(form_id, seed, {**DEFAULT_REGISTRY, **(registry or {})})
+    ctx = _Context(form_id, seed, _registry(registry or {}))
     answers = _SCENARIOS[form_id](ctx)
     if instance_id is None:
         instance_id = f"uuid:{uuid.UUID(int=ctx.rng.getrandbits(128), version=4)}"

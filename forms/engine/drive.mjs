@@ -1,6 +1,7 @@
 // Drive a built XForm in ODK's own form engine (@getodk/xforms-engine), headless.
 //
-// Reads one JSON request on stdin and writes one JSON answer on stdout:
+// Reads one JSON request on stdin and writes one JSON answer on stdout (with --lines: one
+// request per input line, one answer per output line, so a test session starts Node once):
 //   {"form": "forms/build/x.xml", "media_dir": "tests/forms/media", "tasks": [task, ...]}
 // Each task is one of
 //   {"kind": "load"}                        -> {"status", "error", "references"}
@@ -14,6 +15,7 @@
 // editing it. Violations are the engine's required/constraint failures on relevant nodes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { JSDOM } from 'jsdom';
 
 const dom = new JSDOM('');
@@ -97,14 +99,24 @@ function outcome(instance, read) {
   return { values, violations: violations(root), xml: root.instanceState.instanceXML };
 }
 
+const loadedForms = new Map();
+
+async function formFor(request) {
+  const key = `${request.form}\n${request.media_dir}`;
+  if (!loadedForms.has(key)) {
+    const formXml = readFileSync(request.form, 'utf8');
+    const fetchFormAttachment = async (url) => {
+      const name = decodeURIComponent(String(url).split('/').pop());
+      const body = readFileSync(join(request.media_dir, name));
+      return new Response(body, { headers: { 'Content-Type': 'text/csv' } });
+    };
+    loadedForms.set(key, await loadForm(formXml, { fetchFormAttachment }));
+  }
+  return loadedForms.get(key);
+}
+
 async function run(request) {
-  const formXml = readFileSync(request.form, 'utf8');
-  const fetchFormAttachment = async (url) => {
-    const name = decodeURIComponent(String(url).split('/').pop());
-    const body = readFileSync(join(request.media_dir, name));
-    return new Response(body, { headers: { 'Content-Type': 'text/csv' } });
-  };
-  const form = await loadForm(formXml, { fetchFormAttachment });
+  const form = await formFor(request);
   const results = [];
   for (const task of request.tasks) {
     try {
@@ -130,7 +142,13 @@ async function run(request) {
   return results;
 }
 
-const chunks = [];
-for await (const chunk of process.stdin) chunks.push(chunk);
-const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-process.stdout.write(JSON.stringify(await run(request)));
+if (process.argv.includes('--lines')) {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim()) process.stdout.write(JSON.stringify(await run(JSON.parse(line))) + '\n');
+  }
+} else {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  process.stdout.write(JSON.stringify(await run(JSON.parse(Buffer.concat(chunks).toString('utf8')))));
+}

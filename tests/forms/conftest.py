@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +53,24 @@ def _install_engine() -> None:
 
 
 @pytest.fixture(scope="session")
-def engine(built_form_files) -> EngineRun:
-    """``engine(form_id, tasks)`` runs tasks in @getodk/xforms-engine (forms/engine/drive.mjs)."""
+def engine(built_form_files) -> Iterator[EngineRun]:
+    """``engine(form_id, tasks)`` runs tasks in @getodk/xforms-engine (forms/engine/drive.mjs).
+
+    One Node process serves the whole session, one JSON request per line.
+    """
     _install_engine()
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed to run ODK's form engine")
+    process = subprocess.Popen(
+        [node, "drive.mjs", "--lines"],
+        cwd=ENGINE_DIR,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
     def run(form_id: str, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         request = {
@@ -66,22 +78,18 @@ def engine(built_form_files) -> EngineRun:
             "media_dir": str(MEDIA_DIR),
             "tasks": tasks,
         }
-        process = subprocess.run(
-            [node, "drive.mjs"],
-            cwd=ENGINE_DIR,
-            input=json.dumps(request).encode("utf-8"),
-            capture_output=True,
-            timeout=120,
-        )
-        assert process.returncode == 0, process.stderr.decode("utf-8", "replace")
-        results = json.loads(process.stdout)
+        process.stdin.write(json.dumps(request) + "\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+        assert line, f"the engine stopped: {process.stderr.read()}"
+        results = json.loads(line)
         for task, result in zip(tasks, results, strict=True):
-            assert "error" not in result or result["error"] is None or task["kind"] == "load", (
-                result
-            )
+            assert task["kind"] == "load" or result.get("error") is None, result["error"]
         return results
 
-    return run
+    yield run
+    process.stdin.close()
+    process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
