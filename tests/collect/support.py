@@ -1,0 +1,82 @@
+"""Helpers of the collect tests: constants, clients' requests and response checks."""
+
+import base64
+import hashlib
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from lxml import etree
+
+from forms.build import FORMS_DIR
+from forms.samples import attachment_files, sample_instance
+
+PASSWORD = "s3cret-Pass!"
+FORM_IDS = [
+    "sewage_facility_inspection",
+    "village_sewage_coverage",
+    "black_odorous_water",
+    "agri_film_recovery",
+    "straw_utilization",
+]
+# Codes forms.samples uses by default, all inside the worker's villages.
+IN_SCOPE = {
+    "admin_village": "320404116201",
+    "natural_village": "320404116201001",
+    "facility": "ZQ-WS-001",
+    "water_body": "ZQ-HC-001",
+}
+# A village, natural village and facility outside the worker's and contractor's scope.
+OUT_OF_SCOPE = {
+    "admin_village": "320404116230",
+    "natural_village": "320404116230001",
+    "facility": "ZQ-WS-009",
+    "water_body": "ZQ-HC-009",
+}
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+_XLSFORMS: dict[str, bytes] = {}
+
+
+def xlsform_bytes(form_id: str) -> bytes:
+    if form_id not in _XLSFORMS:
+        _XLSFORMS[form_id] = (FORMS_DIR / f"{form_id}.xlsx").read_bytes()
+    return _XLSFORMS[form_id]
+
+
+def basic(username: str, password: str = PASSWORD) -> dict[str, str]:
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+def submission_files(xml: bytes, attachments: dict[str, bytes] | None = None) -> dict:
+    files = {"xml_submission_file": SimpleUploadedFile("submission.xml", xml, "text/xml")}
+    for name, content in (attachments or {}).items():
+        files[name] = SimpleUploadedFile(name, content, "image/jpeg")
+    return files
+
+
+def post_submission(client: Client, xml: bytes, attachments=None, *, path="/submission", **extra):
+    return client.post(path, data=submission_files(xml, attachments), **extra)
+
+
+def sample(form_id: str = "sewage_facility_inspection", **kwargs):
+    return sample_instance(form_id, **kwargs)
+
+
+def sample_files(sample_) -> dict[str, bytes]:
+    return attachment_files(sample_)
+
+
+def md5(content: bytes) -> str:
+    return hashlib.md5(content).hexdigest()
+
+
+def openrosa_message(response) -> str:
+    root = etree.fromstring(response.content)
+    assert root.tag == "{http://openrosa.org/http/response}OpenRosaResponse"
+    return root.findtext("{http://openrosa.org/http/response}message")
