@@ -3,7 +3,7 @@
 Run from the repository root: ``python -m forms.build`` (``make forms``). It
 
 1. converts each ``forms/*.xlsx`` with pyxform (the version the server uses) and fails on
-   any pyxform warning or error;
+   any pyxform warning or error, and on any label, hint or message missing in a language;
 2. checks ``forms/versions.json``: a form whose content changed must carry a new, larger
    ``version``; a new version is recorded there (commit the file);
 3. writes ``forms/build/<form_id>.xml`` and regenerates the data dictionary in ``docs/forms/``.
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from openpyxl import load_workbook
 from pyxform.errors import PyXFormError
 from pyxform.xls2xform import ConvertResult, convert
@@ -39,6 +40,7 @@ FORM_IDS: tuple[str, ...] = (
     "agri_film_recovery",
     "straw_utilization",
 )
+XF = "{http://www.w3.org/2002/xforms}"
 # Root element of every primary instance (settings sheet column ``name``).
 INSTANCE_ROOT = "data"
 
@@ -111,11 +113,28 @@ def build_form(source: Path) -> BuiltForm:
     )
     if warnings:
         raise FormBuildError(f"{source.name}: pyxform warnings: " + "; ".join(warnings))
+    missing = missing_translations(result.xform)
+    if missing:
+        raise FormBuildError(f"{source.name}: text missing in a language: " + "; ".join(missing))
     if settings.get("name") != INSTANCE_ROOT:
         raise FormBuildError(f"{source.name}: settings name must be '{INSTANCE_ROOT}'")
     if not built.version.isdigit():
         raise FormBuildError(f"{source.name}: version must be digits like 2026113001")
     return built
+
+
+def missing_translations(xform: str) -> list[str]:
+    """``"<language>: <text id>"`` for every label, hint or message left empty in a language.
+
+    pyxform accepts an empty ``label::English (en)`` cell silently and writes "-" instead.
+    """
+    doc = etree.fromstring(xform.encode("utf-8"))
+    missing = []
+    for translation in doc.iter(f"{XF}translation"):
+        for text in translation.iter(f"{XF}text"):
+            if "".join(text.itertext()).strip() in ("", "-"):
+                missing.append(f"{translation.get('lang')}: {text.get('id')}")
+    return missing
 
 
 def build_all(forms_dir: Path = FORMS_DIR) -> list[BuiltForm]:
