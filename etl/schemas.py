@@ -315,3 +315,14 @@ INDICATOR_RESULT = _schema(
 def empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
     """A zero-row frame with the schema's columns and dtypes."""
     return schema.validate(pd.DataFrame({name: [] for name in schema.columns}))
+
+
+def conform(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` checked by ``schema``, with its missing nullable columns added as missing
+    (a field an older form version lacked); a missing required column still fails."""
+    absent = {
+        name: None
+        for name, column in schema.columns.items()
+        if name not in frame and column.nullable
+    }
+    return schema.validate(frame.assign(**absent).reset_index(drop=True))

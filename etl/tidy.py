@@ -71,6 +71,11 @@ class FormSpec:
     key: frozenset[str]
     repeats: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
+    def excludes(self, column: str) -> bool:
+        """True when a bad value in ``column`` excludes the whole submission."""
+        in_repeat = any(column in required for _, required in self.repeats.values())
+        return column in self.key or column in self.required or in_repeat
+
 
 FORM_SPECS: dict[str, FormSpec] = {
     spec.form_id: spec
@@ -226,7 +231,7 @@ def _tidy_form(
         )
         for name, series in converted.items():
             main[name] = series.to_numpy()
-    _require(main, meta, spec.required, issues)
+    _require(main.loc[[bool(a) for a in answers]], meta, spec.required, issues)
 
     out: dict[str, pd.DataFrame] = {}
     for repeat_name, (frame_name, required) in spec.repeats.items():
@@ -256,17 +261,9 @@ def _tidy_form(
     }
     out[spec.frame] = main
     return {
-        name: _checked(FRAME_SCHEMAS[name], frame.loc[~frame["instance_id"].isin(excluded)])
+        name: schemas.conform(FRAME_SCHEMAS[name], frame.loc[~frame["instance_id"].isin(excluded)])
         for name, frame in out.items()
     }
-
-
-def _checked(schema, frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    for name in schema.columns:
-        if name not in frame:
-            frame[name] = None  # e.g. a column of a field an older form version lacked
-    return schema.validate(frame.reset_index(drop=True))
 
 
 def _normalised(answers) -> dict | None:
@@ -301,8 +298,8 @@ def _issue(meta, field_path, value, reason: str, action: str) -> dict:
 def _require(frame: pd.DataFrame, meta: pd.DataFrame, required: Iterable[str], issues) -> None:
     for name in required:
         missing = frame[name].isna() if name in frame else pd.Series(True, index=frame.index)
-        for i in np.flatnonzero(missing.to_numpy()):
-            issues.append(_issue(meta.iloc[i], name, None, "missing_required", "excluded"))
+        for label in frame.index[missing.to_numpy(dtype=bool)]:
+            issues.append(_issue(meta.loc[label], name, None, "missing_required", "excluded"))
 
 
 # --------------------------------------------------------------------------- conversion
@@ -377,7 +374,7 @@ def _field_columns(f, values: list, meta: pd.DataFrame, spec: FormSpec, issues) 
 
 
 def _report(mask: pd.Series, raw, meta, f, spec: FormSpec, name: str, reason: str, issues) -> None:
-    action = "excluded" if name in spec.key or name in spec.required else "blanked"
+    action = "excluded" if spec.excludes(name) else "blanked"
     for i in np.flatnonzero(mask.to_numpy()):
         issues.append(_issue(meta.iloc[i], f.path, raw.iloc[i], reason, action))
 

@@ -1,0 +1,162 @@
+"""The only reader of the ETL: the server database (through the Django ORM) and the data
+dictionary file -> DataFrames checked against ``etl.schemas``.
+
+Everything else in ``etl/`` takes DataFrames and does no I/O. ``django_setup()`` must run
+before the database readers (``etl.pipeline`` does it); the dictionary reader needs no Django.
+"""
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from etl import schemas
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SERVER_DIR = REPO_DIR / "server"
+DICTIONARY_CSV = REPO_DIR / "docs" / "forms" / "data_dictionary.csv"
+
+
+def django_setup() -> None:
+    """Make the server's apps importable and configured (as dash_app/django_setup.py does)."""
+    if str(SERVER_DIR) not in sys.path:
+        sys.path.insert(0, str(SERVER_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def data_dictionary_read(path: Path = DICTIONARY_CSV) -> pd.DataFrame:
+    """The questionnaires' data dictionary, every cell a string ('' when empty)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Registry:
+    natural_villages: pd.DataFrame
+    facilities: pd.DataFrame
+    water_bodies: pd.DataFrame
+
+
+def registry_read() -> Registry:
+    """Natural villages, facilities and water bodies as the registry holds them now."""
+    from registry.models import FacilityVillage, NaturalVillage, SewageFacility, WaterBody
+
+    villages = pd.DataFrame.from_records(
+        NaturalVillage.objects.values(
+            "code",
+            "name",
+            "households",
+            "households_connected",
+            "is_planned_relocation",
+            "sewage_mode",
+            admin_village_code=models_f("admin_village__code"),
+        ),
+        columns=[
+            "code",
+            "name",
+            "households",
+            "households_connected",
+            "is_planned_relocation",
+            "sewage_mode",
+            "admin_village_code",
+        ],
+    )
+    # A facility belongs to the first natural village it serves (lowest code).
+    served = (
+        pd.DataFrame.from_records(
+            FacilityVillage.objects.values(
+                facility_code=models_f("facility__code"),
+                natural_village_code=models_f("natural_village__code"),
+                admin_village_code=models_f("natural_village__admin_village__code"),
+            ),
+            columns=["facility_code", "natural_village_code", "admin_village_code"],
+        )
+        .sort_values(["facility_code", "natural_village_code"])
+        .drop_duplicates("facility_code")
+    )
+    facilities = pd.DataFrame.from_records(
+        SewageFacility.objects.values("code", "name", "in_service", "status", "status_date"),
+        columns=["code", "name", "in_service", "status", "status_date"],
+    ).merge(served.rename(columns={"facility_code": "code"}), on="code", how="left")
+    facilities["status_date"] = pd.to_datetime(facilities["status_date"])
+    water_bodies = pd.DataFrame.from_records(
+        WaterBody.objects.values(
+            "code",
+            "name",
+            "stage",
+            "stage_date",
+            "is_confirmed",
+            admin_village_code=models_f("admin_village__code"),
+            natural_village_code=models_f("natural_village__code"),
+        ),
+        columns=[
+            "code",
+            "name",
+            "stage",
+            "stage_date",
+            "is_confirmed",
+            "admin_village_code",
+            "natural_village_code",
+        ],
+    )
+    water_bodies["stage_date"] = pd.to_datetime(water_bodies["stage_date"])
+    return Registry(
+        natural_villages=schemas.NATURAL_VILLAGES.validate(villages),
+        facilities=schemas.conform(schemas.FACILITIES, facilities),
+        water_bodies=schemas.conform(schemas.WATER_BODIES, water_bodies),
+    )
+
+
+def submissions_read(*, include_history: bool = False) -> pd.DataFrame:
+    """Stored submissions as ``schemas.RAW_SUBMISSIONS`` (current versions only unless
+    ``include_history``). ``submitted_at`` is the server's receipt time in naive UTC.
+
+    ``review_state`` stays empty until the review app exists.
+    TODO(review): read the review decision once server/review/ stores one.
+    """
+    from collect.models import Submission
+
+    rows = Submission.objects.all()
+    if not include_history:
+        rows = rows.filter(is_current=True)
+    frame = pd.DataFrame.from_records(
+        rows.values(
+            "instance_id",
+            "answers",
+            "is_current",
+            form_code=models_f("form__form_id"),
+            version=models_f("form_version__version"),
+            received=models_f("received_at"),
+            username=models_f("submitted_by__username"),
+        ).iterator(chunk_size=5000),
+        columns=[
+            "instance_id",
+            "answers",
+            "is_current",
+            "form_code",
+            "version",
+            "received",
+            "username",
+        ],
+    )
+    frame = frame.rename(
+        columns={
+            "form_code": "form_id",
+            "version": "form_version",
+            "received": "submitted_at",
+            "username": "submitter",
+        }
+    ).assign(review_state=None)
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True).dt.tz_localize(None)
+    return schemas.RAW_SUBMISSIONS.validate(frame)
+
+
+def models_f(path: str):
+    """``F(path)`` for ``.values(alias=...)``; imported late so this module loads without Django."""
+    from django.db.models import F
+
+    return F(path)
