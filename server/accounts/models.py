@@ -9,6 +9,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
 from registry.models import AdministrativeVillage, SewageFacility, Town
@@ -19,6 +20,14 @@ class Role(models.TextChoices):
     TOWN_OFFICIAL = "town_official", "镇级管理人员"
     VILLAGE_WORKER = "village_worker", "村级工作人员"
     CONTRACTOR = "contractor", "第三方运维人员"
+
+
+class UserManager(DjangoUserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):
+        # Django's create_user() hashes the password without calling set_password().
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        user.digest_ha1 = digest_ha1(user.username, password) if password else ""
+        return user
 
 
 class User(AbstractUser):
@@ -49,6 +58,8 @@ class User(AbstractUser):
     # HTTP Digest (ODK Collect on plain HTTP) needs md5(username:realm:password); Django's
     # password hash cannot produce it. Kept in step with the password by set_password().
     digest_ha1 = models.CharField("Digest HA1", max_length=32, blank=True, editable=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = "用户"

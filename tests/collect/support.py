@@ -80,3 +80,26 @@ def openrosa_message(response) -> str:
     root = etree.fromstring(response.content)
     assert root.tag == "{http://openrosa.org/http/response}OpenRosaResponse"
     return root.findtext("{http://openrosa.org/http/response}message")
+
+
+def digest_params(header: str) -> dict[str, str]:
+    import re
+
+    digest = header.split("Basic ")[0]
+    return dict(re.findall(r'(\w+)="?([^",]*)"?', digest.removeprefix("Digest ")))
+
+
+def digest_authorization(
+    challenge: str, *, method: str, uri: str, username: str, password: str, nc: int = 1
+) -> str:
+    """The Authorization header ODK Collect (okhttp-digest) sends for a Digest challenge."""
+    params = digest_params(challenge)
+    cnonce = "0a4f113b"
+    ha1 = md5(f"{username}:{params['realm']}:{password}".encode())
+    ha2 = md5(f"{method}:{uri}".encode())
+    response = md5(f"{ha1}:{params['nonce']}:{nc:08x}:{cnonce}:auth:{ha2}".encode())
+    return (
+        f'Digest username="{username}", realm="{params["realm"]}", nonce="{params["nonce"]}", '
+        f'uri="{uri}", algorithm=MD5, response="{response}", opaque="{params["opaque"]}", '
+        f'qop=auth, nc={nc:08x}, cnonce="{cnonce}"'
+    )
