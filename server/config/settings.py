@@ -59,7 +59,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,28 +125,27 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Media: local directory by default, any S3-compatible store (MinIO, OSS, COS) when set.
 MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "local", {"local", "s3"})
+S3_OPTIONS = {
+    "bucket_name": env_str("S3_BUCKET"),
+    "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+    "access_key": env_str("S3_ACCESS_KEY"),
+    "secret_key": env_str("S3_SECRET_KEY"),
+    "region_name": env_str("S3_REGION") or None,
+    "default_acl": None,
+    "querystring_auth": True,
+    "file_overwrite": False,
+}
 if MEDIA_STORAGE == "s3":
-    _media_backend = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("S3_BUCKET"),
-            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
-            "access_key": env_str("S3_ACCESS_KEY"),
-            "secret_key": env_str("S3_SECRET_KEY"),
-            "region_name": env_str("S3_REGION") or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-    if not _media_backend["OPTIONS"]["bucket_name"]:
+    if not S3_OPTIONS["bucket_name"]:
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET")
+    _media_backend = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _media_backend,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # nginx serves collected static files in production (docker-compose.yml).
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -198,6 +196,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")}},
 }
+
+# Where the dashboard is mounted: "/" on its own port, "/dashboard/" behind nginx.
+DASH_URL_BASE_PATHNAME = env_str("DASH_URL_BASE_PATHNAME", "/")
 
 # The one town this deployment serves by default (statistical code of 邹区镇).
 DEFAULT_TOWN_CODE = env_str("ZOUQU_TOWN_CODE", "320404116")

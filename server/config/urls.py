@@ -5,8 +5,10 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from collect.urls import api_patterns as collect_api_patterns
 from collect.urls import openrosa_patterns
+from config.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("registry.urls")),
     path("api/v1/", include(collect_api_patterns)),
