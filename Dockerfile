@@ -15,6 +15,7 @@ COPY server server
 COPY etl etl
 COPY dash_app dash_app
 COPY forms forms
+COPY docs/forms docs/forms
 
 RUN useradd --system --home /app zouqu && mkdir -p /srv/static /srv/media && chown zouqu /srv/media
 USER zouqu
