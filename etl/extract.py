@@ -36,6 +36,7 @@ def data_dictionary_read(path: Path = DICTIONARY_CSV) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Registry:
+    admin_villages: pd.DataFrame  # code, name (with the town as one more row)
     natural_villages: pd.DataFrame
     facilities: pd.DataFrame
     water_bodies: pd.DataFrame
@@ -43,7 +44,22 @@ class Registry:
 
 def registry_read() -> Registry:
     """Natural villages, facilities and water bodies as the registry holds them now."""
-    from registry.models import FacilityVillage, NaturalVillage, SewageFacility, WaterBody
+    from registry.models import (
+        AdministrativeVillage,
+        FacilityVillage,
+        NaturalVillage,
+        SewageFacility,
+        Town,
+        WaterBody,
+    )
+
+    admin_villages = pd.DataFrame.from_records(
+        [
+            *Town.objects.values("code", "name"),
+            *AdministrativeVillage.objects.values("code", "name"),
+        ],
+        columns=["code", "name"],
+    )
 
     villages = pd.DataFrame.from_records(
         NaturalVillage.objects.values(
@@ -105,6 +121,7 @@ def registry_read() -> Registry:
     )
     water_bodies["stage_date"] = pd.to_datetime(water_bodies["stage_date"])
     return Registry(
+        admin_villages=admin_villages,
         natural_villages=schemas.NATURAL_VILLAGES.validate(villages),
         facilities=schemas.conform(schemas.FACILITIES, facilities),
         water_bodies=schemas.conform(schemas.WATER_BODIES, water_bodies),

@@ -1,0 +1,165 @@
+"""The ledgers (台账) of the annual workbook, as DataFrames with English columns.
+
+Pure transforms like ``etl.indicators``: they take tidy frames, the registry and the cut-off
+date, return new frames and read nothing else. ``etl.workbooks`` writes them with Chinese
+headers.
+"""
+
+import datetime as dt
+
+import pandas as pd
+
+from etl import schemas
+from etl.indicators import FORM_STAGE_TO_REGISTRY, water_body_stages
+
+
+def facility_ledger(
+    facilities: pd.DataFrame,
+    inspections: pd.DataFrame,
+    inspection_faults: pd.DataFrame,
+    *,
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """Every facility with its latest inspection on or before ``as_of`` and that
+    inspection's faults ("type/severity; ..."); uninspected facilities keep empty columns."""
+    registry = schemas.FACILITIES.validate(facilities)
+    observed = schemas.INSPECTIONS.validate(inspections)
+    faults = schemas.INSPECTION_FAULTS.validate(inspection_faults)
+    cutoff = pd.Timestamp(as_of)
+    latest = (
+        observed.loc[observed["recorded_on"] <= cutoff]
+        .sort_values(["recorded_on", "submitted_at", "instance_id"])
+        .drop_duplicates("facility_code", keep="last")
+    )
+    fault_text = (
+        faults.sort_values(["instance_id", "entry"])
+        .assign(text=lambda f: f["fault_type"] + "/" + f["fault_severity"])
+        .groupby("instance_id")["text"]
+        .agg("; ".join)
+    )
+    ledger = registry.merge(
+        latest[["facility_code", "recorded_on", "status", "instance_id", "submitter"]],
+        left_on="code",
+        right_on="facility_code",
+        how="left",
+    )
+    # The registry's own status stands when no inspection was submitted.
+    from_registry = ledger["recorded_on"].isna() & ledger["status_date"].le(cutoff)
+    return pd.DataFrame(
+        {
+            "facility_code": ledger["code"],
+            "facility_name": ledger["name"],
+            "admin_village_code": ledger["admin_village_code"],
+            "natural_village_code": ledger["natural_village_code"],
+            "in_service": ledger["in_service"],
+            "inspected_on": ledger["recorded_on"].where(~from_registry, ledger["status_date"]),
+            "status": ledger["status_y"]
+            .where(~from_registry, ledger["status_x"])
+            .fillna("uninspected"),
+            "faults": ledger["instance_id"].map(fault_text).fillna(""),
+            "inspector": ledger["submitter"],
+            "instance_id": ledger["instance_id"],
+        }
+    ).sort_values("facility_code", ignore_index=True)
+
+
+def water_body_ledger(
+    water_bodies: pd.DataFrame, water_observations: pd.DataFrame, *, as_of: dt.date
+) -> pd.DataFrame:
+    """Every confirmed water body with its stage on ``as_of``, the first date it reached each
+    lifecycle stage, and its 销号 status (closed, rebound or open)."""
+    observed = schemas.WATER_OBSERVATIONS.validate(water_observations)
+    state = water_body_stages(water_bodies, observed, cutoff=as_of)
+    cutoff = pd.Timestamp(as_of)
+    reached = observed.loc[
+        observed["recorded_on"].le(cutoff) & observed["water_body_code"].notna()
+    ].assign(stage=lambda o: o["stage"].map(FORM_STAGE_TO_REGISTRY))
+    reached.loc[
+        reached["purpose"].eq("post_monitoring") & reached["rural_black"].fillna(False), "stage"
+    ] = "rebound"
+    first = (
+        reached.dropna(subset=["stage"])
+        .groupby(["water_body_code", "stage"])["recorded_on"]
+        .min()
+        .unstack()
+        .reindex(columns=schemas.WATER_BODY_STAGES)
+    )
+    ledger = state.rename(columns={"code": "water_body_code", "name": "water_body_name"})
+    for stage in schemas.WATER_BODY_STAGES:
+        ledger[f"{stage}_on"] = ledger["water_body_code"].map(first[stage])
+    ledger["closed_off"] = (
+        ledger["stage"].map({"closed": "closed", "rebound": "rebound"}).fillna("open")
+    )
+    return ledger.drop(columns=["is_confirmed"]).sort_values("water_body_code", ignore_index=True)
+
+
+def film_ledger(
+    film_records: pd.DataFrame, film_entries: pd.DataFrame, *, year: int
+) -> pd.DataFrame:
+    """One row per film report whose reporting period ends in ``year``: used, recovered,
+    rate and thin-film findings, by village and reporting period."""
+    records = schemas.FILM_RECORDS.validate(film_records)
+    entries = schemas.FILM_ENTRIES.validate(film_entries)
+    totals = entries.groupby("instance_id").agg(
+        film_used_kg=("film_used_kg", "sum"),
+        film_recovered_kg=("film_recovered_kg", "sum"),
+        thin_film_findings=("thin_film", "sum"),
+    )
+    ledger = records.loc[records["period_end"].dt.year == year].join(totals, on="instance_id")
+    used = ledger["film_used_kg"]
+    ledger = ledger.assign(
+        recovery_rate=(100 * ledger["film_recovered_kg"] / used).where(used > 0),
+        thin_film_findings=ledger["thin_film_findings"].fillna(0).astype(int),
+    )
+    columns = [
+        "admin_village_code",
+        "natural_village_code",
+        "site_type",
+        "collection_point_name",
+        "period_start",
+        "period_end",
+        "film_used_kg",
+        "film_recovered_kg",
+        "recovery_rate",
+        "thin_film_findings",
+        "instance_id",
+    ]
+    return ledger[columns].sort_values(
+        ["admin_village_code", "natural_village_code", "period_end"], ignore_index=True
+    )
+
+
+def straw_ledger(straw_records: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """One row per crop record of ``year``, by village and season."""
+    records = schemas.STRAW_RECORDS.validate(straw_records)
+    ledger = records.loc[records["survey_year"] == year]
+    collectable = ledger["collectable_t"]
+    ledger = ledger.assign(
+        utilisation_rate=(100 * ledger["utilised_t"] / collectable).where(collectable > 0)
+    )
+    columns = [
+        "admin_village_code",
+        "natural_village_code",
+        "survey_year",
+        "season",
+        "crop",
+        "straw_produced_t",
+        "collectable_t",
+        "utilised_t",
+        "utilisation_rate",
+        "burned_t",
+        "dumped_t",
+        "open_burning_seen",
+        "instance_id",
+    ]
+    return ledger[columns].sort_values(
+        ["admin_village_code", "natural_village_code", "season", "crop"], ignore_index=True
+    )
+
+
+def area_names(*frames: pd.DataFrame) -> dict[str, str]:
+    """Code -> name from registry frames with ``code`` and ``name`` columns."""
+    names: dict[str, str] = {}
+    for frame in frames:
+        names.update(zip(frame["code"].astype(str), frame["name"].fillna(""), strict=True))
+    return names

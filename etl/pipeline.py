@@ -1,0 +1,169 @@
+"""The ETL steps in order: extract -> tidy -> indicators -> snapshots and workbooks.
+
+``compute`` is the pure middle (DataFrames in, DataFrames out) that tests and the server can
+call directly; ``run`` and ``export`` add the reading and writing around it. No pandas logic
+lives here.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from etl import extract, indicators, ledgers, tidy, workbooks
+from etl.extract import Registry
+from etl.targets import SEED_TARGETS
+
+FIRST_YEAR = 2020  # the plan's baseline year
+SNAPSHOT_DIR = extract.REPO_DIR / "var" / "etl"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    as_of: dt.date
+    registry: Registry
+    tables: tidy.TidyTables
+    outputs: dict[str, indicators.IndicatorOutput]
+
+    @property
+    def results(self) -> pd.DataFrame:
+        return pd.concat([o.results for o in self.outputs.values()], ignore_index=True)
+
+    @property
+    def basis(self) -> pd.DataFrame:
+        return pd.concat([o.basis for o in self.outputs.values()], ignore_index=True)
+
+
+def compute(
+    *,
+    raw: pd.DataFrame,
+    dictionary: pd.DataFrame,
+    registry: Registry,
+    periods: Iterable[str],
+    targets: pd.DataFrame | Mapping[str, float],
+    as_of: dt.date,
+) -> RunResult:
+    """Tidy the raw submissions and compute every indicator for ``periods``."""
+    tables = tidy.tidy_submissions(raw, dictionary)
+    outputs = indicators.all_indicators(
+        natural_villages=registry.natural_villages,
+        facilities=registry.facilities,
+        water_bodies=registry.water_bodies,
+        tables=tables,
+        periods=periods,
+        targets=targets,
+        as_of=as_of,
+    )
+    return RunResult(as_of=as_of, registry=registry, tables=tables, outputs=outputs)
+
+
+def periods_until(as_of: dt.date, first_year: int = FIRST_YEAR) -> list[str]:
+    """Every year, quarter and month from ``first_year`` to the year of ``as_of``."""
+    return [p for year in range(first_year, as_of.year + 1) for p in indicators.year_periods(year)]
+
+
+def run(
+    *,
+    as_of: dt.date,
+    out_dir: Path = SNAPSHOT_DIR,
+    first_year: int = FIRST_YEAR,
+    targets: Mapping[str, float] = SEED_TARGETS,
+    progress: bool = True,
+) -> RunResult:
+    """Read the database, compute everything up to ``as_of`` and write the snapshot files
+    (overwritten each time, so running twice gives the same files).
+
+    TODO(indicators app): read targets from the server's table and store the results there
+    instead of (or beside) the CSV snapshot.
+    """
+    steps = tqdm(total=4, desc="etl", disable=not progress)
+    extract.django_setup()
+    raw = extract.submissions_read()
+    registry = extract.registry_read()
+    dictionary = extract.data_dictionary_read()
+    steps.update()
+    result = compute(
+        raw=raw,
+        dictionary=dictionary,
+        registry=registry,
+        periods=periods_until(as_of, first_year),
+        targets=targets,
+        as_of=as_of,
+    )
+    steps.update(2)
+    snapshot_write(result, out_dir)
+    steps.update()
+    steps.close()
+    return result
+
+
+def snapshot_write(result: RunResult, out_dir: Path) -> list[Path]:
+    """Results, their basis and the data-quality report as CSV files in ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = result.results.assign(
+        records=lambda r: r["records"].map(json.dumps),
+        details=lambda r: r["details"].map(lambda d: json.dumps(d, ensure_ascii=False)),
+    )
+    files = {
+        "indicator_results.csv": results,
+        "indicator_basis.csv": result.basis,
+        "data_quality.csv": result.tables.data_quality,
+    }
+    for name, frame in files.items():
+        frame.to_csv(out_dir / name, index=False, encoding="utf-8")
+    return [out_dir / name for name in files]
+
+
+def workbook_write(
+    result: RunResult, *, year: int, out: Path | object, generated_at: dt.datetime
+) -> None:
+    """The annual workbook of ``year`` from a computed run (its periods must include it)."""
+    cutoff = min(result.as_of, dt.date(year, 12, 31))
+    tables = result.tables
+    registry = result.registry
+    workbooks.assessment_workbook_write(
+        out,
+        year=year,
+        outputs=result.outputs,
+        ledgers=workbooks.Ledgers(
+            facilities=ledgers.facility_ledger(
+                registry.facilities, tables.inspections, tables.inspection_faults, as_of=cutoff
+            ),
+            water_bodies=ledgers.water_body_ledger(
+                registry.water_bodies, tables.water_observations, as_of=cutoff
+            ),
+            film=ledgers.film_ledger(tables.film_records, tables.film_entries, year=year),
+            straw=ledgers.straw_ledger(tables.straw_records, year=year),
+            data_quality=tables.data_quality,
+        ),
+        area_names=ledgers.area_names(registry.admin_villages, registry.natural_villages),
+        generated_at=generated_at,
+        data_cutoff=cutoff,
+    )
+
+
+def export(
+    *,
+    year: int,
+    out: Path,
+    as_of: dt.date,
+    generated_at: dt.datetime,
+    targets: Mapping[str, float] = SEED_TARGETS,
+) -> Path:
+    """Read the database and write the annual workbook of ``year`` to ``out``."""
+    extract.django_setup()
+    cutoff = min(as_of, dt.date(year, 12, 31))
+    result = compute(
+        raw=extract.submissions_read(),
+        dictionary=extract.data_dictionary_read(),
+        registry=extract.registry_read(),
+        periods=indicators.year_periods(year),
+        targets=targets,
+        as_of=cutoff,
+    )
+    workbook_write(result, year=year, out=out, generated_at=generated_at)
+    return out
