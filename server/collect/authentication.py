@@ -48,6 +48,12 @@ def _nonce_state(nonce: str) -> str:
     return "valid"
 
 
+def _uri_path(uri: str) -> str:
+    # urlsplit() would read "//formList" as a host name; only absolute URIs carry one.
+    path = uri.split("?", 1)[0]
+    return urlsplit(path).path if "://" in path else path
+
+
 def basic_allowed(request) -> bool:
     return request.is_secure() or settings.OPENROSA_BASIC_OVER_HTTP
 
@@ -93,7 +99,7 @@ class DigestAuthentication(authentication.BaseAuthentication):
             or params["qop"] != "auth"
             or params.get("algorithm", "MD5").upper() != "MD5"
             or params.get("opaque", digest_opaque()) != digest_opaque()
-            or urlsplit(params["uri"]).path != request.path
+            or _uri_path(params["uri"]) != request.path
         ):
             raise exceptions.AuthenticationFailed("登录信息无效，请重新登录")
         state = _nonce_state(params["nonce"])

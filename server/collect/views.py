@@ -102,6 +102,10 @@ class OpenRosaView(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["X-OpenRosa-Version"] = openrosa.OPENROSA_VERSION
         response.setdefault("Date", http_date())
+        if request.method == "HEAD" and not response.streaming:
+            # gunicorn sends whatever body Django gives it; a body after a HEAD answer
+            # (e.g. a 401's OpenRosaResponse) corrupts the next response on a kept-alive connection.
+            response.content = b""
         return response
 
 

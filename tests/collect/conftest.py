@@ -10,6 +10,7 @@ from accounts.models import Role
 from collect.models import Form
 from collect.services import form_publish
 from registry.models import FacilityVillage, NaturalVillage, SewageFacility, WaterBody
+from tests.collect.live import LiveServer, live_server
 from tests.collect.support import IN_SCOPE, OUT_OF_SCOPE, PASSWORD, basic, xlsform_bytes
 
 
@@ -83,3 +84,10 @@ def collect_client():
         return Client(headers={"X-OpenRosa-Version": "1.0"}, **basic(username, password))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory) -> LiveServer:
+    """gunicorn (2 workers) on a free loopback port with the demo registry and accounts."""
+    with live_server(tmp_path_factory.mktemp("live")) as server:
+        yield server

@@ -103,3 +103,24 @@ def digest_authorization(
         f'uri="{uri}", algorithm=MD5, response="{response}", opaque="{params["opaque"]}", '
         f'qop=auth, nc={nc:08x}, cnonce="{cnonce}"'
     )
+
+
+DEMO_PASSWORD = "zouqu-demo"
+
+
+def live_publish(live, form_id: str) -> int:
+    """Publish a real questionnaire through the API of a live server; returns the status."""
+    with live.api() as api:
+        response = api.post(
+            "/api/v1/forms/",
+            files={"xlsform": (f"{form_id}.xlsx", xlsform_bytes(form_id))},
+        )
+    assert response.status_code in (200, 201), response.text
+    return response.status_code
+
+
+def multipart(xml: bytes, attachments: dict[str, bytes], fields: dict | None = None) -> dict:
+    """httpx `files=` for a submission: the XML part first, then one part per file."""
+    parts = [("xml_submission_file", ("submission.xml", xml, "text/xml"))]
+    parts += [(name, (name, content, "image/jpeg")) for name, content in attachments.items()]
+    return {"files": parts, "data": fields or {}}
