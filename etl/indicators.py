@@ -176,75 +176,133 @@ def _aggregate(
     windows: list[tuple[Period, pd.Timestamp]],
     targets: pd.DataFrame | Mapping[str, float],
     town_code: str,
-    details: Callable[[pd.DataFrame], dict],
+    details: Callable[[pd.DataFrame], pd.DataFrame],
     town_details: Callable[[Period, pd.Timestamp], dict] | None = None,
 ) -> IndicatorOutput:
     """Sum ``basis`` per period and area; the town row exists for every period even when
-    nothing was counted (then value NaN, met None)."""
+    nothing was counted (then value NaN, met None).
+
+    ``details(basis)`` gives numeric columns, one row per basis row, summed per area into the
+    result's ``details``; a column named ``"by_status.normal"`` becomes
+    ``{"by_status": {"normal": ...}}``.
+    """
     target = _target_lookup(targets, indicator.code)
     basis = basis.assign(code=indicator.code).reindex(
         columns=BASIS_COLUMNS + [c for c in basis.columns if c not in BASIS_COLUMNS]
     )
-    rows = []
-    for period, cutoff in windows:
-        in_period = basis.loc[basis["period"] == period.label]
-        groups: list[tuple[str, str, pd.DataFrame]] = [("town", town_code, in_period)]
-        for level, column in (
-            ("admin_village", "admin_village_code"),
-            ("natural_village", "natural_village_code"),
-        ):
-            for area, group in in_period.dropna(subset=[column]).groupby(column, sort=True):
-                groups.append((level, str(area), group))
-        for level, area, group in groups:
-            extra = details(group)
-            if level == "town" and town_details is not None:
-                extra = {**extra, **town_details(period, cutoff)}
-            rows.append(_result_row(indicator, level, area, period.label, group, target, extra))
-    results = pd.DataFrame(rows, columns=list(schemas.INDICATOR_RESULT.columns))
+    extra = details(basis)
+    work = pd.concat(
+        [
+            basis[["period", "record_id", "admin_village_code", "natural_village_code"]],
+            basis[["numerator", "denominator"]].astype(float),
+            extra,
+        ],
+        axis=1,
+    ).assign(town=town_code, record_id=lambda w: w["record_id"].astype(str))
+    sums = ["numerator", "denominator", *extra.columns]
+    levels = []
+    for level, column in (
+        ("town", "town"),
+        ("admin_village", "admin_village_code"),
+        ("natural_village", "natural_village_code"),
+    ):
+        grouped = work.dropna(subset=[column]).groupby(["period", column], sort=True)
+        totals = grouped[sums].sum()
+        totals["records"] = grouped["record_id"].agg(lambda ids: sorted(set(ids)))
+        levels.append(
+            totals.reset_index().rename(columns={column: "area_code"}).assign(level=level)
+        )
+    # Every period has a town row, counted or not.
+    empty_town = pd.DataFrame(
+        {
+            "period": [p.label for p, _ in windows],
+            "area_code": town_code,
+            "level": "town",
+        }
+    )
+    table = pd.concat(levels, ignore_index=True)
+    table = pd.concat(
+        [
+            table,
+            empty_town.merge(table[["period", "level"]], how="left", indicator=True)
+            .query("_merge == 'left_only'")
+            .drop(columns="_merge"),
+        ],
+        ignore_index=True,
+    )
+    table[sums] = table[sums].fillna(0)
+    table["records"] = table["records"].map(lambda r: r if isinstance(r, list) else [])
+    order = {p.label: i for i, (p, _) in enumerate(windows)}
+    level_order = {"town": 0, "admin_village": 1, "natural_village": 2}
+    table = table.loc[table["period"].isin(order)].sort_values(
+        ["period", "level", "area_code"],
+        key=lambda s: s.map(order)
+        if s.name == "period"
+        else (s.map(level_order) if s.name == "level" else s),
+        ignore_index=True,
+    )
+    numerator, denominator = table["numerator"], table["denominator"]
+    positive = denominator > 0
+    value = (100.0 * numerator / denominator.where(positive)).astype(float)
+    if target is None:
+        met = pd.Series([None] * len(table), index=table.index, dtype=object)
+    else:
+        # Compare exactly, without rounding the percentage: 9/10 meets 90 %.
+        reached = numerator * 100.0 >= target * denominator - 1e-9
+        met = reached.astype(object).where(positive, None)
+    town_extra = {p.label: town_details(p, c) for p, c in windows} if town_details else {}
+    detail_dicts = [
+        {**_nest(row), **(town_extra.get(period, {}) if level == "town" else {})}
+        for row, period, level in zip(
+            table[list(extra.columns)].to_dict("records"),
+            table["period"],
+            table["level"],
+            strict=True,
+        )
+    ]
+    results = pd.DataFrame(
+        {
+            "code": indicator.code,
+            "name_zh": indicator.name_zh,
+            "name_en": indicator.name_en,
+            "unit": indicator.unit,
+            "level": table["level"],
+            "area_code": table["area_code"].astype(str),
+            "period": table["period"],
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "target": target,
+            "met": met,
+            "records": table["records"],
+            "details": detail_dicts,
+        }
+    )
     return IndicatorOutput(
         results=schemas.INDICATOR_RESULT.validate(results),
         basis=basis.reset_index(drop=True),
     )
 
 
-def _result_row(
-    indicator: Indicator,
-    level: str,
-    area: str,
-    period: str,
-    group: pd.DataFrame,
-    target: float | None,
-    details: dict,
-) -> dict:
-    numerator = float(group["numerator"].sum())
-    denominator = float(group["denominator"].sum())
-    if denominator > 0:
-        value = 100.0 * numerator / denominator
-        # Compare exactly, without the rounding of the percentage: 139/198 vs 90 %.
-        met = None if target is None else bool(numerator * 100.0 >= target * denominator - 1e-9)
-    else:
-        value, met = np.nan, None
-    return {
-        "code": indicator.code,
-        "name_zh": indicator.name_zh,
-        "name_en": indicator.name_en,
-        "unit": indicator.unit,
-        "level": level,
-        "area_code": area,
-        "period": period,
-        "value": value,
-        "numerator": numerator,
-        "denominator": denominator,
-        "target": target,
-        "met": met,
-        "records": sorted(dict.fromkeys(group["record_id"].astype(str))),
-        "details": details,
-    }
+def _nest(flat: dict) -> dict:
+    """{"by_status.normal": 3, "burned_t": 1.0} -> {"by_status": {"normal": 3}, "burned_t": 1.0}"""
+    nested: dict = {}
+    for key, value in flat.items():
+        value = int(value) if isinstance(value, int | np.integer) else float(value)
+        if "." in key:
+            outer, inner = key.split(".", 1)
+            nested.setdefault(outer, {})[inner] = value
+        else:
+            nested[key] = value
+    return nested
 
 
-def _counts(series: pd.Series, labels: Iterable[str]) -> dict[str, int]:
-    counts = series.value_counts()
-    return {label: int(counts.get(label, 0)) for label in labels}
+def _one_hot(series: pd.Series, prefix: str, labels: Iterable[str]) -> pd.DataFrame:
+    """Count columns ``prefix.label`` (0/1 per row) for each label."""
+    return pd.DataFrame(
+        {f"{prefix}.{label}": series.eq(label).astype(int) for label in labels},
+        index=series.index,
+    )
 
 
 # --------------------------------------------------------------------------- T1
@@ -305,12 +363,11 @@ def sewage_coverage(
     basis = _concat(parts, ["households", "households_connected"])
     relocation = int(villages["is_planned_relocation"].sum())
 
-    def details(group: pd.DataFrame) -> dict:
-        return {
-            "by_mode": _counts(group["category"], schemas.SEWAGE_MODES),
-            "households": int(group["households"].sum()),
-            "households_connected": float(group["households_connected"].sum()),
-        }
+    def details(rows: pd.DataFrame) -> pd.DataFrame:
+        return _one_hot(rows["category"], "by_mode", schemas.SEWAGE_MODES).assign(
+            households=rows["households"].fillna(0).astype(int),
+            households_connected=rows["households_connected"].astype(float).fillna(0.0),
+        )
 
     return _aggregate(
         INDICATORS["SEWAGE_COVERAGE"],
@@ -402,8 +459,8 @@ def facility_operation(
         )
     basis = _concat(parts, ["inspected_on"])
 
-    def details(group: pd.DataFrame) -> dict:
-        return {"by_status": _counts(group["category"], FACILITY_CATEGORIES)}
+    def details(rows: pd.DataFrame) -> pd.DataFrame:
+        return _one_hot(rows["category"], "by_status", FACILITY_CATEGORIES)
 
     return _aggregate(INDICATORS["FACILITY_OPERATION"], basis, windows, targets, town_code, details)
 
@@ -522,11 +579,10 @@ def black_water_elimination(
         )
     basis = _concat(parts, ["stage_date", "rebounded_in_period"])
 
-    def details(group: pd.DataFrame) -> dict:
-        return {
-            "by_stage": _counts(group["category"], schemas.WATER_BODY_STAGES),
-            "rebounds_in_period": int(group["rebounded_in_period"].astype(bool).sum()),
-        }
+    def details(rows: pd.DataFrame) -> pd.DataFrame:
+        return _one_hot(rows["category"], "by_stage", schemas.WATER_BODY_STAGES).assign(
+            rebounds_in_period=rows["rebounded_in_period"].fillna(False).astype(int)
+        )
 
     def town_details(period: Period, cutoff: pd.Timestamp) -> dict:
         new = observed["water_body_source"].eq("new") & observed["recorded_on"].between(
@@ -608,19 +664,25 @@ def film_recovery(
         ["entry", "site_type", "film_used_kg", "film_recovered_kg", "thickness_mm", "thin_film"],
     )
 
-    def details(group: pd.DataFrame) -> dict:
-        villages = group.loc[group["site_type"].eq("village")]
-        mulch = villages["category"].isin(MULCH_FILM_TYPES)
-        greenhouse = villages["category"].eq("greenhouse")
-        points = group.loc[group["site_type"].eq("point")]
-        return {
-            "mulch_used_kg": float(villages.loc[mulch, "film_used_kg"].sum()),
-            "mulch_recovered_kg": float(villages.loc[mulch, "film_recovered_kg"].sum()),
-            "greenhouse_used_kg": float(villages.loc[greenhouse, "film_used_kg"].sum()),
-            "greenhouse_recovered_kg": float(villages.loc[greenhouse, "film_recovered_kg"].sum()),
-            "collection_point_recovered_kg": float(points["film_recovered_kg"].sum()),
-            "thin_film_findings": int(group["thin_film"].astype(bool).sum()),
-        }
+    def details(rows: pd.DataFrame) -> pd.DataFrame:
+        village = rows["site_type"].eq("village")
+        mulch = village & rows["category"].isin(MULCH_FILM_TYPES)
+        greenhouse = village & rows["category"].eq("greenhouse")
+        used = rows["film_used_kg"].astype(float)
+        recovered = rows["film_recovered_kg"].astype(float)
+        return pd.DataFrame(
+            {
+                "mulch_used_kg": used.where(mulch, 0.0),
+                "mulch_recovered_kg": recovered.where(mulch, 0.0),
+                "greenhouse_used_kg": used.where(greenhouse, 0.0),
+                "greenhouse_recovered_kg": recovered.where(greenhouse, 0.0),
+                "collection_point_recovered_kg": recovered.where(
+                    rows["site_type"].eq("point"), 0.0
+                ),
+                "thin_film_findings": rows["thin_film"].fillna(False).astype(int),
+            },
+            index=rows.index,
+        )
 
     return _aggregate(INDICATORS["FILM_RECOVERY"], basis, windows, targets, town_code, details)
 
@@ -699,15 +761,22 @@ def straw_utilization(
         ["open_burning_seen", "burning_sites", *use_columns, *schemas.STRAW_NOT_USED_COLUMNS],
     )
 
-    def details(group: pd.DataFrame) -> dict:
-        return {
-            "by_use_t": {use: float(group[cols].sum().sum()) for use, cols in STRAW_USES.items()},
-            "burned_t": float(group["burned_t"].sum()),
-            "dumped_t": float(group["dumped_t"].sum()),
-            "unused_t": float(group["unused_t"].sum()),
-            "open_burning_reports": int(group["open_burning_seen"].astype(bool).sum()),
-            "burning_sites": int(group["burning_sites"].sum()),
+    def details(rows: pd.DataFrame) -> pd.DataFrame:
+        uses = {
+            f"by_use_t.{use}": rows[cols].astype(float).sum(axis=1)
+            for use, cols in STRAW_USES.items()
         }
+        return pd.DataFrame(
+            {
+                **uses,
+                "burned_t": rows["burned_t"].astype(float),
+                "dumped_t": rows["dumped_t"].astype(float),
+                "unused_t": rows["unused_t"].astype(float),
+                "open_burning_reports": rows["open_burning_seen"].fillna(False).astype(int),
+                "burning_sites": rows["burning_sites"].fillna(0).astype(int),
+            },
+            index=rows.index,
+        )
 
     return _aggregate(INDICATORS["STRAW_UTILIZATION"], basis, windows, targets, town_code, details)
 

@@ -47,8 +47,14 @@ def compute(
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
 ) -> RunResult:
-    """Tidy the raw submissions and compute every indicator for ``periods``."""
-    tables = tidy.tidy_submissions(raw, dictionary)
+    """Tidy the raw submissions, check them against the registry and compute every
+    indicator for ``periods``."""
+    tables = tidy.registry_check(
+        tidy.tidy_submissions(raw, dictionary),
+        natural_villages=registry.natural_villages,
+        facilities=registry.facilities,
+        water_bodies=registry.water_bodies,
+    )
     outputs = indicators.all_indicators(
         natural_villages=registry.natural_villages,
         facilities=registry.facilities,

@@ -485,3 +485,50 @@ def _rural_black(observations: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
     black = sd_black | points["do_mgl"].lt(RURAL_DO_MGL) | points["nh3n_mgl"].gt(RURAL_NH3N_MGL)
     per_instance = black.groupby(points["instance_id"]).any()
     return observations["instance_id"].map(per_instance).astype("boolean")
+
+
+def registry_check(
+    tables: TidyTables,
+    *,
+    natural_villages: pd.DataFrame,
+    facilities: pd.DataFrame,
+    water_bodies: pd.DataFrame,
+) -> TidyTables:
+    """Leave out submissions that name a facility, natural village or registered water body
+    the registry does not have, and report them (``unknown_<thing>``, excluded)."""
+    checks = [
+        ("inspections", "facility_code", set(facilities["code"]), "facility"),
+        (
+            "coverage_surveys",
+            "natural_village_code",
+            set(natural_villages["code"]),
+            "natural_village",
+        ),
+        ("water_observations", "water_body_code", set(water_bodies["code"]), "water_body"),
+    ]
+    frames = {name: getattr(tables, name) for name in FRAME_SCHEMAS}
+    issues = []
+    for frame_name, column, known, thing in checks:
+        frame = frames[frame_name]
+        unknown = frame[column].notna() & ~frame[column].isin(known)
+        form_id = next(s.form_id for s in FORM_SPECS.values() if s.frame == frame_name)
+        issues += [
+            {
+                "instance_id": row.instance_id,
+                "form_id": form_id,
+                "form_version": row.form_version,
+                "field": f"{ROOT}{thing}",
+                "value": getattr(row, column),
+                "reason": f"unknown_{thing}",
+                "action": "excluded",
+            }
+            for row in frame.loc[unknown].itertuples()
+        ]
+    dropped = {issue["instance_id"] for issue in issues}
+    for name, frame in frames.items():
+        frames[name] = frame.loc[~frame["instance_id"].isin(dropped)].reset_index(drop=True)
+    data_quality = pd.concat(
+        [tables.data_quality, pd.DataFrame(issues, columns=tables.data_quality.columns)],
+        ignore_index=True,
+    )
+    return TidyTables(**frames, data_quality=schemas.DATA_QUALITY_ISSUES.validate(data_quality))

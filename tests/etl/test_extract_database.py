@@ -89,3 +89,15 @@ def test_the_facility_ledger_names_every_in_service_facility(demo_town):
         as_of=dt.date(2020, 12, 31),
     )
     assert output.results.query("level == 'town'")["denominator"].iloc[0] == 125
+
+
+def test_the_export_command_writes_the_annual_workbook(demo_town, tmp_path):
+    import openpyxl
+
+    from etl.cli import main
+
+    out = tmp_path / "annual.xlsx"
+    assert main(["export", "--year", "2020", "--as-of", "2020-12-31", "--out", str(out)]) == 0
+    summary = list(openpyxl.load_workbook(out, read_only=True)["汇总"].iter_rows(values_only=True))
+    assert summary[4][1] == "农村生活污水治理自然村覆盖率"
+    assert round(summary[4][4], 1) == 70.2
