@@ -326,8 +326,8 @@ def sewage_coverage(
     A village's mode is that of its latest counted coverage survey on or before the cut-off
     (ties: latest submitted), else the registry's mode.
     """
-    villages = schemas.NATURAL_VILLAGES.validate(natural_villages)
-    surveys = schemas.COVERAGE_SURVEYS.validate(coverage_surveys)
+    villages = schemas.require(schemas.NATURAL_VILLAGES, natural_villages)
+    surveys = schemas.require(schemas.COVERAGE_SURVEYS, coverage_surveys)
     windows = _windows(periods, as_of)
     counted = villages.loc[~villages["is_planned_relocation"]]
     parts = []
@@ -410,8 +410,8 @@ def facility_operation(
     one day: the later submission wins). The registry's status/status_date counts as one
     inspection on that date (the 2020 baseline), losing ties to submitted inspections.
     """
-    registry = schemas.FACILITIES.validate(facilities)
-    observed = schemas.INSPECTIONS.validate(inspections)
+    registry = schemas.require(schemas.FACILITIES, facilities)
+    observed = schemas.require(schemas.INSPECTIONS, inspections)
     windows = _windows(periods, as_of)
     in_service = registry.loc[registry["in_service"]]
     baseline = in_service.loc[
@@ -435,12 +435,17 @@ def facility_operation(
         ],
         ignore_index=True,
     )
+    # Sorted once: a period's window keeps the order, so its last row per facility is latest.
+    events = events.sort_values(
+        ["recorded_on", "is_submission", "submitted_at", "instance_id"],
+        na_position="first",
+        kind="stable",
+        ignore_index=True,
+    )
     parts = []
     for period, cutoff in windows:
         window = events.loc[events["recorded_on"].between(period.start, cutoff)]
-        latest = _latest(
-            window, "facility_code", ["recorded_on", "is_submission", "submitted_at", "instance_id"]
-        ).set_index("facility_code")
+        latest = window.drop_duplicates("facility_code", keep="last").set_index("facility_code")
         status = in_service["code"].map(latest["status"]).fillna("uninspected")
         parts.append(
             pd.DataFrame(
@@ -490,8 +495,8 @@ def water_body_stages(
     with a stage sets it. The registry's stage counts from its stage_date; a body with no
     stage known by the cut-off is ``screened`` (listed, no progress recorded).
     """
-    bodies = schemas.WATER_BODIES.validate(water_bodies)
-    observed = schemas.WATER_OBSERVATIONS.validate(water_observations)
+    bodies = schemas.require(schemas.WATER_BODIES, water_bodies)
+    observed = schemas.require(schemas.WATER_OBSERVATIONS, water_observations)
     cut = pd.Timestamp(cutoff)
     bodies = bodies.loc[bodies["is_confirmed"]]
     rebound = observed["purpose"].eq("post_monitoring") & observed["rural_black"].fillna(False)
@@ -551,7 +556,7 @@ def black_water_elimination(
     counted until a town official confirms them. Details: bodies per stage, and the bodies
     found black-odorous again by post-remediation monitoring during the period (rebounds).
     """
-    observed = schemas.WATER_OBSERVATIONS.validate(water_observations)
+    observed = schemas.require(schemas.WATER_OBSERVATIONS, water_observations)
     windows = _windows(periods, as_of)
     rebound_visits = observed.loc[
         observed["purpose"].eq("post_monitoring") & observed["rural_black"].fillna(False)
@@ -624,8 +629,8 @@ def film_recovery(
     greenhouse film separately and the count of banned-thickness findings (< 0.010 mm) from
     every report.
     """
-    records = schemas.FILM_RECORDS.validate(film_records)
-    entries = schemas.FILM_ENTRIES.validate(film_entries)
+    records = schemas.require(schemas.FILM_RECORDS, film_records)
+    entries = schemas.require(schemas.FILM_ENTRIES, film_entries)
     windows = _windows(periods, as_of)
     joined = entries.merge(
         records[
@@ -720,8 +725,8 @@ def straw_utilization(
     the rate by being absent from the numerator. Details: the split by use, the tonnes burned
     and dumped, and the open-burning findings (reports and mapped burning sites).
     """
-    records = schemas.STRAW_RECORDS.validate(straw_records)
-    sites = schemas.BURNING_SITES.validate(burning_sites)
+    records = schemas.require(schemas.STRAW_RECORDS, straw_records)
+    sites = schemas.require(schemas.BURNING_SITES, burning_sites)
     windows = _windows(periods, as_of)
     reference = (
         pd.to_datetime(

@@ -22,9 +22,9 @@ def facility_ledger(
 ) -> pd.DataFrame:
     """Every facility with its latest inspection on or before ``as_of`` and that
     inspection's faults ("type/severity; ..."); uninspected facilities keep empty columns."""
-    registry = schemas.FACILITIES.validate(facilities)
-    observed = schemas.INSPECTIONS.validate(inspections)
-    faults = schemas.INSPECTION_FAULTS.validate(inspection_faults)
+    registry = schemas.require(schemas.FACILITIES, facilities)
+    observed = schemas.require(schemas.INSPECTIONS, inspections)
+    faults = schemas.require(schemas.INSPECTION_FAULTS, inspection_faults)
     cutoff = pd.Timestamp(as_of)
     latest = (
         observed.loc[observed["recorded_on"] <= cutoff]
@@ -68,7 +68,7 @@ def water_body_ledger(
 ) -> pd.DataFrame:
     """Every confirmed water body with its stage on ``as_of``, the first date it reached each
     lifecycle stage, and its 销号 status (closed, rebound or open)."""
-    observed = schemas.WATER_OBSERVATIONS.validate(water_observations)
+    observed = schemas.require(schemas.WATER_OBSERVATIONS, water_observations)
     state = water_body_stages(water_bodies, observed, cutoff=as_of)
     cutoff = pd.Timestamp(as_of)
     reached = observed.loc[
@@ -98,8 +98,8 @@ def film_ledger(
 ) -> pd.DataFrame:
     """One row per film report whose reporting period ends in ``year``: used, recovered,
     rate and thin-film findings, by village and reporting period."""
-    records = schemas.FILM_RECORDS.validate(film_records)
-    entries = schemas.FILM_ENTRIES.validate(film_entries)
+    records = schemas.require(schemas.FILM_RECORDS, film_records)
+    entries = schemas.require(schemas.FILM_ENTRIES, film_entries)
     totals = entries.groupby("instance_id").agg(
         film_used_kg=("film_used_kg", "sum"),
         film_recovered_kg=("film_recovered_kg", "sum"),
@@ -131,7 +131,7 @@ def film_ledger(
 
 def straw_ledger(straw_records: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """One row per crop record of ``year``, by village and season."""
-    records = schemas.STRAW_RECORDS.validate(straw_records)
+    records = schemas.require(schemas.STRAW_RECORDS, straw_records)
     ledger = records.loc[records["survey_year"] == year]
     collectable = ledger["collectable_t"]
     ledger = ledger.assign(

@@ -326,3 +326,16 @@ def conform(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
         if name not in frame and column.nullable
     }
     return schema.validate(frame.assign(**absent).reset_index(drop=True))
+
+
+def require(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` if it has every column of ``schema``, else a ValueError naming the missing ones.
+
+    The cheap check for frames that already passed ``validate``/``conform`` at the boundary
+    (``etl.extract``, ``etl.tidy``): pandera's element-wise dtype check of string columns costs
+    seconds per million rows, too much to repeat in every indicator.
+    """
+    missing = [name for name in schema.columns if name not in frame.columns]
+    if missing:
+        raise ValueError(f"{schema.name}: missing columns {', '.join(missing)}")
+    return frame
