@@ -135,3 +135,12 @@ def test_header_rows_are_frozen(result, tmp_path):
     book = openpyxl.load_workbook(path)
     assert book["汇总"].freeze_panes == "A5"
     assert book["设施台账"].freeze_panes == "A2"
+
+
+def test_it_writes_to_a_file_object_for_the_download_endpoint(result):
+    import io
+
+    buffer = io.BytesIO()
+    workbook_write(result, year=2025, out=buffer, generated_at=dt.datetime(2026, 1, 5))
+    buffer.seek(0)
+    assert openpyxl.load_workbook(buffer, read_only=True).sheetnames[0] == "汇总"
