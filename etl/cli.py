@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 from etl import pipeline
+from etl.tidy import FORM_SPECS
+
+FORM_IDS = sorted(FORM_SPECS)
 
 
 def _date(text: str) -> dt.date:
@@ -28,6 +31,11 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--year", type=int, required=True)
     export.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     export.add_argument("--as-of", type=_date, help="data cut-off date (default: today)")
+    raw = commands.add_parser("raw", help="raw data per form as CSV/XLSX, or GeoJSON")
+    raw.add_argument("--form", action="append", choices=FORM_IDS, help="default: every form")
+    raw.add_argument("--lang", choices=["zh", "en"], default="zh")
+    raw.add_argument("--format", choices=["csv", "xlsx", "geojson"], default="xlsx")
+    raw.add_argument("--out", type=Path, required=True, help="a folder (a file for geojson)")
     return root
 
 
@@ -50,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         out = pipeline.export(year=args.year, out=args.out, as_of=as_of, generated_at=now)
         print(f"wrote {out}")
+        return 0
+    if args.command == "raw":
+        paths = pipeline.raw_export(
+            form_ids=args.form or FORM_IDS, lang=args.lang, fmt=args.format, out=args.out
+        )
+        print("\n".join(f"wrote {path}" for path in paths))
         return 0
     return 2  # pragma: no cover - argparse refuses unknown commands
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from etl import extract, indicators, ledgers, tidy, workbooks
+from etl import extract, indicators, ledgers, raw_exports, tidy, workbooks
 from etl.extract import Registry
 from etl.targets import SEED_TARGETS
 
@@ -173,3 +173,28 @@ def export(
     )
     workbook_write(result, year=year, out=out, generated_at=generated_at)
     return out
+
+
+def raw_export(*, form_ids: Iterable[str], lang: str, fmt: str, out: Path) -> list[Path]:
+    """Raw data of ``form_ids``: ``csv`` (a folder of files), ``xlsx`` (one workbook per form
+    in the folder ``out``) or ``geojson`` (one file ``out`` for all the forms)."""
+    extract.django_setup()
+    raw = extract.submissions_read()
+    dictionary = extract.data_dictionary_read()
+    if fmt == "geojson":
+        raw = raw.loc[raw["form_id"].isin(list(form_ids))]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        collection = raw_exports.geojson(raw, dictionary)
+        out.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+        return [out]
+    paths: list[Path] = []
+    for form_id in form_ids:
+        tables = raw_exports.form_tables(raw, dictionary, form_id, lang=lang)
+        if fmt == "csv":
+            paths += raw_exports.csv_write(tables, out / form_id)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            path = out / f"{form_id}.xlsx"
+            raw_exports.xlsx_write(tables, path)
+            paths.append(path)
+    return paths
