@@ -42,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     now = dt.datetime.now()
-    as_of = args.as_of or now.date()
+    as_of = getattr(args, "as_of", None) or now.date()
     if args.command == "run":
         result = pipeline.run(
             as_of=as_of,

@@ -101,3 +101,14 @@ def test_the_export_command_writes_the_annual_workbook(demo_town, tmp_path):
     summary = list(openpyxl.load_workbook(out, read_only=True)["汇总"].iter_rows(values_only=True))
     assert summary[4][1] == "农村生活污水治理自然村覆盖率"
     assert round(summary[4][4], 1) == 70.2
+
+
+def test_the_raw_command_writes_geojson_and_workbooks(db, tmp_path):
+    import json
+
+    from etl.cli import main
+
+    assert main(["raw", "--format", "geojson", "--out", str(tmp_path / "all.geojson")]) == 0
+    assert json.loads((tmp_path / "all.geojson").read_text())["type"] == "FeatureCollection"
+    assert main(["raw", "--form", "straw_utilization", "--out", str(tmp_path / "raw")]) == 0
+    assert (tmp_path / "raw" / "straw_utilization.xlsx").exists()
