@@ -1,51 +1,772 @@
-"""Data the dashboard shows, read through the server's registry models."""
+"""What the dashboard shows, as DataFrames: read through the server's models and scoping
+functions, computed by the ETL's indicator functions. No Dash imports.
 
+- Who may look and what they see: ``login_check`` and ``viewer_for`` ask Django's auth and
+  ``accounts.scopes`` (the same functions the API uses).
+- ``dataset(town_code)`` runs ``etl`` (tidy -> ``indicators.all_indicators``) for every quarter
+  and year from the 2020 baseline to today and keeps the result per process until the data
+  changes (a fingerprint of the submissions and the registry, checked at most every
+  ``RECHECK_SECONDS``). Nothing here re-implements an indicator rule.
+- The other functions are pure selections of a ``Dataset`` for one page.
+"""
+
+import datetime as dt
+import hashlib
+import io
+import os
+import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+ALLOWED_ROLES = ("district_admin", "town_official")
+FIRST_YEAR = 2020  # the plan's baseline year
+DEADLINE = pd.Timestamp(2025, 12, 31)  # the plan's 2025 targets
+RECHECK_SECONDS = 10.0
+INDICATOR_CODES = (
+    "SEWAGE_COVERAGE",
+    "FACILITY_OPERATION",
+    "BLACK_WATER_ELIMINATION",
+    "FILM_RECOVERY",
+    "STRAW_UTILIZATION",
+)
+# Dashboard alert rules (not indicator rules): days without inspection, and how long a
+# water body in post-remediation monitoring may go without a monitoring visit (a quarter).
+NOT_INSPECTED_DAYS = (30, 90)
+MONITORING_OVERDUE_DAYS = 92
+ABNORMAL_STATUSES = ("defective", "stopped")
+
+
+# --------------------------------------------------------------------------- who is looking
 
 
 @dataclass(frozen=True)
-class RegistrySummary:
-    town: str
-    admin_villages: int
-    natural_villages: int
-    treated_villages: int
-    counted_villages: int
-    facilities_in_service: int
-    facilities_normal: int
-    water_bodies: int
-
-    @property
-    def coverage(self) -> float | None:
-        if not self.counted_villages:
-            return None
-        return self.treated_villages / self.counted_villages
-
-    @property
-    def operation(self) -> float | None:
-        if not self.facilities_in_service:
-            return None
-        return self.facilities_normal / self.facilities_in_service
+class Viewer:
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    town_code: str | None
+    admin_village_codes: frozenset[str]
+    facility_codes: frozenset[str]
+    water_body_codes: frozenset[str]
 
 
-def registry_summary(town_code: str) -> RegistrySummary | None:
-    from registry.choices import FacilityStatus, SewageMode
-    from registry.models import NaturalVillage, SewageFacility, Town, WaterBody
+def _allowed(user) -> bool:
+    from accounts.scopes import is_district_admin
 
-    town = Town.objects.filter(code=town_code).first()
-    if town is None:
+    return bool(user.is_active) and (is_district_admin(user) or user.role in ALLOWED_ROLES)
+
+
+def login_check(username: str, password: str) -> tuple[int | None, str, str]:
+    """(user id, session auth hash, "") for a dashboard user, else (None, "", error key)."""
+    from django.contrib.auth import authenticate
+
+    user = authenticate(username=username, password=password)
+    if user is None:
+        return None, "", "login_failed"
+    if not _allowed(user):
+        return None, "", "login_forbidden"
+    return user.pk, user.get_session_auth_hash(), ""
+
+
+def viewer_for(user_id: int | None, auth_hash: str | None) -> Viewer | None:
+    """The logged-in viewer, or None if the user is gone, inactive, no longer allowed or has
+    changed password since logging in (Django's session auth hash)."""
+    if not user_id or not auth_hash:
         return None
-    villages = NaturalVillage.objects.filter(admin_village__town=town)
-    counted = villages.filter(is_planned_relocation=False)
-    facilities = SewageFacility.objects.filter(
-        natural_villages__admin_village__town=town, in_service=True
-    ).distinct()
-    return RegistrySummary(
-        town=town.name,
-        admin_villages=town.admin_villages.count(),
-        natural_villages=villages.count(),
-        treated_villages=counted.exclude(sewage_mode=SewageMode.NONE).count(),
-        counted_villages=counted.count(),
-        facilities_in_service=facilities.count(),
-        facilities_normal=facilities.filter(status=FacilityStatus.NORMAL).count(),
-        water_bodies=WaterBody.objects.filter(admin_village__town=town).count(),
+    from django.conf import settings
+    from django.utils.crypto import constant_time_compare
+
+    from accounts import scopes
+    from accounts.models import User
+
+    user = User.objects.filter(pk=user_id).select_related("town").first()
+    if user is None or not _allowed(user):
+        return None
+    if not constant_time_compare(user.get_session_auth_hash(), auth_hash):
+        return None
+    towns = list(scopes.towns_for_user(user=user).values_list("code", flat=True))
+    default = settings.DEFAULT_TOWN_CODE
+    town_code = default if default in towns else (towns[0] if towns else None)
+    admin = scopes.admin_villages_for_user(user=user).filter(town__code=town_code)
+    facilities = scopes.facilities_for_user(user=user)
+    water = scopes.water_bodies_for_user(user=user)
+    return Viewer(
+        user_id=user.pk,
+        username=user.username,
+        display_name=user.get_full_name() or user.username,
+        role=user.role,
+        role_label=user.get_role_display() if user.role else "",
+        town_code=town_code,
+        admin_village_codes=frozenset(admin.values_list("code", flat=True)),
+        facility_codes=frozenset(facilities.values_list("code", flat=True)),
+        water_body_codes=frozenset(water.values_list("code", flat=True)),
     )
+
+
+# --------------------------------------------------------------------------- the dataset
+
+
+@dataclass(frozen=True)
+class Dataset:
+    town_code: str
+    town_name: str
+    as_of: dt.date
+    fingerprint: str
+    run: object  # etl.pipeline.RunResult, for the workbook
+    results: pd.DataFrame  # etl INDICATOR_RESULT rows, every level, quarter and year
+    admin_villages: pd.DataFrame  # code, name, kind, latitude, longitude
+    natural_villages: pd.DataFrame  # etl registry columns + latitude, longitude
+    facilities: pd.DataFrame  # etl registry columns + latitude, longitude, process_type
+    water_bodies: pd.DataFrame  # etl registry columns + latitude, longitude, kind
+
+
+_CACHE: dict[str, tuple[float, Dataset]] = {}
+_LOCK = threading.Lock()
+
+
+def today() -> dt.date:
+    """The data cut-off: today, or DASH_AS_OF (YYYY-MM-DD) for demos and tests."""
+    fixed = os.environ.get("DASH_AS_OF")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def dashboard_periods(as_of: dt.date, first_year: int = FIRST_YEAR) -> list[str]:
+    """Every year and quarter from ``first_year`` to ``as_of`` (months are not shown)."""
+    last_quarter = (as_of.month - 1) // 3 + 1
+    periods = []
+    for year in range(first_year, as_of.year + 1):
+        periods.append(str(year))
+        quarters = last_quarter if year == as_of.year else 4
+        periods.extend(f"{year}-Q{q}" for q in range(1, quarters + 1))
+    return periods
+
+
+def dataset(town_code: str) -> Dataset:
+    """The town's computed dataset, recomputed only when the data or the date changed."""
+    as_of = today()
+    with _LOCK:
+        checked, cached = _CACHE.get(town_code, (0.0, None))
+        if (
+            cached is not None
+            and cached.as_of == as_of
+            and time.monotonic() - checked < RECHECK_SECONDS
+        ):
+            return cached
+        raw, registry, places = _read(town_code)
+        fingerprint = _fingerprint(raw, registry, places)
+        if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
+            _CACHE[town_code] = (time.monotonic(), cached)
+            return cached
+        fresh = _build(town_code, as_of, raw, registry, places, fingerprint)
+        _CACHE[town_code] = (time.monotonic(), fresh)
+        return fresh
+
+
+def warm(town_code: str) -> threading.Thread:
+    """Compute the dataset in the background so the first page view does not wait."""
+
+    def work() -> None:
+        from django.db import connection
+
+        try:
+            dataset(town_code)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, name="dash-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def _read(town_code: str):
+    from etl import extract
+    from registry.models import AdministrativeVillage, NaturalVillage, SewageFacility, WaterBody
+
+    raw = extract.submissions_read()
+    registry = extract.registry_read()
+    places = {
+        "admin_villages": pd.DataFrame.from_records(
+            AdministrativeVillage.objects.filter(town__code=town_code).values(
+                "code", "name", "kind", "latitude", "longitude"
+            ),
+            columns=["code", "name", "kind", "latitude", "longitude"],
+        ),
+        "natural_villages": pd.DataFrame.from_records(
+            NaturalVillage.objects.filter(admin_village__town__code=town_code).values(
+                "code", "latitude", "longitude"
+            ),
+            columns=["code", "latitude", "longitude"],
+        ),
+        "facilities": pd.DataFrame.from_records(
+            SewageFacility.objects.filter(natural_villages__admin_village__town__code=town_code)
+            .distinct()
+            .values("code", "latitude", "longitude", "process_type"),
+            columns=["code", "latitude", "longitude", "process_type"],
+        ),
+        "water_bodies": pd.DataFrame.from_records(
+            WaterBody.objects.filter(admin_village__town__code=town_code).values(
+                "code", "latitude", "longitude", "kind"
+            ),
+            columns=["code", "latitude", "longitude", "kind"],
+        ),
+    }
+    return raw, registry, places
+
+
+def _fingerprint(raw: pd.DataFrame, registry, places: dict[str, pd.DataFrame]) -> str:
+    digest = hashlib.sha256()
+    frames = [
+        raw[["instance_id", "is_current", "submitted_at", "review_state"]],
+        registry.natural_villages,
+        registry.facilities,
+        registry.water_bodies,
+        *places.values(),
+    ]
+    for frame in frames:
+        digest.update(str(frame.shape).encode())
+        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
+        digest.update(hashed.to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _in_town(frame: pd.DataFrame, admin_codes: set[str]) -> pd.DataFrame:
+    if "admin_village_code" not in frame.columns:
+        return frame
+    return frame.loc[frame["admin_village_code"].isin(admin_codes)].reset_index(drop=True)
+
+
+def _build(town_code, as_of, raw, registry, places, fingerprint) -> Dataset:
+    """Tidy, keep the town's rows, and run ``etl.indicators.all_indicators``."""
+    from dataclasses import fields, replace
+
+    from etl import extract, indicators, pipeline, tidy
+    from etl.targets import SEED_TARGETS
+    from registry.models import Town
+
+    town = Town.objects.get(code=town_code)
+    admin_codes = set(places["admin_villages"]["code"])
+    tables = tidy.tidy_submissions(raw, extract.data_dictionary_read())
+    tables = replace(
+        tables,
+        **{
+            f.name: _in_town(getattr(tables, f.name), admin_codes)
+            for f in fields(tables)
+            if f.name != "data_quality"
+        },
+    )
+    town_registry = extract.Registry(
+        admin_villages=registry.admin_villages,
+        natural_villages=_in_town(registry.natural_villages, admin_codes),
+        facilities=_in_town(registry.facilities, admin_codes),
+        water_bodies=_in_town(registry.water_bodies, admin_codes),
+    )
+    # TODO(indicators app): read the live targets table once the server has one.
+    outputs = indicators.all_indicators(
+        natural_villages=town_registry.natural_villages,
+        facilities=town_registry.facilities,
+        water_bodies=town_registry.water_bodies,
+        tables=tables,
+        periods=dashboard_periods(as_of),
+        targets=SEED_TARGETS,
+        as_of=as_of,
+        town_code=town_code,
+    )
+    run = pipeline.RunResult(as_of=as_of, registry=town_registry, tables=tables, outputs=outputs)
+    return Dataset(
+        town_code=town_code,
+        town_name=town.name,
+        as_of=as_of,
+        fingerprint=fingerprint,
+        run=run,
+        results=run.results,
+        admin_villages=places["admin_villages"].sort_values("code", ignore_index=True),
+        natural_villages=town_registry.natural_villages.merge(
+            places["natural_villages"], on="code", how="left"
+        ),
+        facilities=town_registry.facilities.merge(places["facilities"], on="code", how="left"),
+        water_bodies=town_registry.water_bodies.merge(
+            places["water_bodies"], on="code", how="left"
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def period_label(year: int, quarter: int | None) -> str:
+    return f"{year}-Q{quarter}" if quarter else str(year)
+
+
+def period_bounds(label: str, as_of: dt.date) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day and cut-off (last day, or ``as_of`` if earlier) of a period label."""
+    year, _, quarter = label.partition("-Q")
+    if quarter:
+        start = pd.Timestamp(int(year), 3 * int(quarter) - 2, 1)
+        end = start + pd.offsets.QuarterEnd(0)
+    else:
+        start, end = pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31)
+    return start, min(end, pd.Timestamp(as_of))
+
+
+def quarter_end(label: str) -> pd.Timestamp:
+    year, quarter = label.split("-Q")
+    return pd.Timestamp(int(year), 3 * int(quarter), 1) + pd.offsets.MonthEnd(0)
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def _area(results: pd.DataFrame, town_code: str, village: str | None) -> pd.DataFrame:
+    if village:
+        return results.loc[
+            (results["level"] == "admin_village") & (results["area_code"] == village)
+        ]
+    return results.loc[(results["level"] == "town") & (results["area_code"] == town_code)]
+
+
+def indicator_cards(
+    results: pd.DataFrame, town_code: str, period: str, village: str | None = None
+) -> pd.DataFrame:
+    """One row per indicator for the period and area (the town, or one administrative
+    village): value, target, gap (percentage points still missing, 0 when met), met."""
+    rows = _area(results, town_code, village)
+    rows = rows.loc[rows["period"] == period].set_index("code")
+    out = []
+    for code in INDICATOR_CODES:
+        if code in rows.index:
+            row = rows.loc[code]
+            value, target, met = row["value"], row["target"], row["met"]
+            numerator, denominator = row["numerator"], row["denominator"]
+            records = len(row["records"])
+            details = row["details"]
+        else:
+            value, target, met, numerator, denominator, records, details = (
+                np.nan,
+                np.nan,
+                None,
+                0.0,
+                0.0,
+                0,
+                {},
+            )
+        value = float(value) if pd.notna(value) else np.nan
+        target = float(target) if target is not None and pd.notna(target) else np.nan
+        gap = max(0.0, target - value) if pd.notna(value) and pd.notna(target) else np.nan
+        out.append(
+            {
+                "code": code,
+                "value": value,
+                "target": target,
+                "gap": gap,
+                "met": None if met is None or pd.isna(met) else bool(met),
+                "numerator": float(numerator),
+                "denominator": float(denominator),
+                "records": records,
+                "details": details,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def quarterly_series(
+    results: pd.DataFrame, town_code: str, code: str, village: str | None = None
+) -> pd.DataFrame:
+    """The indicator's value per quarter (``period``, ``date`` = quarter end, ``value``)."""
+    rows = _area(results, town_code, village)
+    rows = rows.loc[(rows["code"] == code) & rows["period"].str.contains("-Q", regex=False)]
+    series = pd.DataFrame(
+        {
+            "period": rows["period"].to_numpy(),
+            "date": [quarter_end(p) for p in rows["period"]],
+            "value": rows["value"].astype(float).to_numpy(),
+        }
+    )
+    return series.sort_values("date", ignore_index=True)
+
+
+def projection(
+    series: pd.DataFrame, *, deadline: pd.Timestamp = DEADLINE, window: int = 8
+) -> pd.DataFrame:
+    """Where the indicator lands at the current pace: a straight line fitted to the last
+    ``window`` quarters with a value, drawn from the last value to the deadline (or, once
+    the deadline has passed, four quarters past the last value). Clipped to 0–100 %.
+    Empty when fewer than two quarters have a value."""
+    known = series.dropna(subset=["value"]).tail(window)
+    if len(known) < 2:
+        return pd.DataFrame(columns=["date", "value"])
+    days = (known["date"] - known["date"].iloc[0]).dt.days.to_numpy(dtype=float)
+    slope, intercept = np.polyfit(days, known["value"].to_numpy(dtype=float), 1)
+    last = known["date"].iloc[-1]
+    end = deadline if deadline > last else last + pd.offsets.QuarterEnd(4)
+    at = np.array([(last - known["date"].iloc[0]).days, (end - known["date"].iloc[0]).days])
+    values = np.clip(intercept + slope * at, 0.0, 100.0)
+    values[0] = known["value"].iloc[-1]
+    values[1] = np.clip(values[0] + slope * (at[1] - at[0]), 0.0, 100.0)
+    return pd.DataFrame({"date": [last, end], "value": values})
+
+
+# --------------------------------------------------------------------------- villages
+
+
+def village_table(ds: Dataset, period: str, viewer: Viewer) -> pd.DataFrame:
+    """Every administrative and natural village the viewer sees, with coverage, operation
+    (the ETL's values for the period) and counts of natural villages, facilities and water
+    bodies."""
+    results = ds.results.loc[ds.results["period"] == period]
+
+    def values(code: str, level: str) -> pd.Series:
+        rows = results.loc[(results["code"] == code) & (results["level"] == level)]
+        return rows.set_index("area_code")["value"].astype(float)
+
+    admin = ds.admin_villages.loc[ds.admin_villages["code"].isin(viewer.admin_village_codes)]
+    natural = ds.natural_villages.loc[
+        ds.natural_villages["admin_village_code"].isin(viewer.admin_village_codes)
+    ]
+    facilities = ds.facilities.loc[ds.facilities["code"].isin(viewer.facility_codes)]
+    water = ds.water_bodies.loc[ds.water_bodies["code"].isin(viewer.water_body_codes)]
+    admin_names = dict(zip(admin["code"], admin["name"], strict=True))
+    admin_rows = pd.DataFrame(
+        {
+            "code": admin["code"],
+            "name": admin["name"],
+            "level": "admin_village",
+            "admin_village_code": admin["code"],
+            "admin_village_name": admin["name"],
+            "coverage": admin["code"].map(values("SEWAGE_COVERAGE", "admin_village")),
+            "operation": admin["code"].map(values("FACILITY_OPERATION", "admin_village")),
+            "natural_villages": admin["code"]
+            .map(natural.groupby("admin_village_code").size())
+            .fillna(0)
+            .astype(int),
+            "facilities": admin["code"]
+            .map(facilities.groupby("admin_village_code").size())
+            .fillna(0)
+            .astype(int),
+            "water_bodies": admin["code"]
+            .map(water.groupby("admin_village_code").size())
+            .fillna(0)
+            .astype(int),
+            "households": admin["code"]
+            .map(natural.groupby("admin_village_code")["households"].sum())
+            .fillna(0)
+            .astype(int),
+            "sewage_mode": "",
+        }
+    )
+    natural_rows = pd.DataFrame(
+        {
+            "code": natural["code"],
+            "name": natural["name"],
+            "level": "natural_village",
+            "admin_village_code": natural["admin_village_code"],
+            "admin_village_name": natural["admin_village_code"].map(admin_names),
+            "coverage": natural["code"].map(values("SEWAGE_COVERAGE", "natural_village")),
+            "operation": natural["code"].map(values("FACILITY_OPERATION", "natural_village")),
+            "natural_villages": 1,
+            "facilities": natural["code"]
+            .map(facilities.groupby("natural_village_code").size())
+            .fillna(0)
+            .astype(int),
+            "water_bodies": natural["code"]
+            .map(water.groupby("natural_village_code").size())
+            .fillna(0)
+            .astype(int),
+            "households": natural["households"].astype(int),
+            "sewage_mode": natural["sewage_mode"],
+        }
+    )
+    return pd.concat([admin_rows, natural_rows], ignore_index=True).sort_values(
+        ["admin_village_code", "level", "code"], ignore_index=True
+    )
+
+
+# --------------------------------------------------------------------------- facilities
+
+
+def status_group(status: str | None) -> str:
+    """正常 / 异常 / 未巡查 (issue 6): defective and stopped are both 异常."""
+    if status == "normal":
+        return "normal"
+    if status in ABNORMAL_STATUSES:
+        return "abnormal"
+    return "uninspected"
+
+
+def facility_table(
+    ds: Dataset, cutoff: pd.Timestamp, viewer: Viewer, village: str | None = None
+) -> pd.DataFrame:
+    """The ETL's facility ledger on ``cutoff`` (latest inspection and its faults) with
+    location, names, the 正常/异常/未巡查 group and days since the last inspection."""
+    from etl import ledgers
+
+    tables = ds.run.tables
+    ledger = ledgers.facility_ledger(
+        ds.run.registry.facilities,
+        tables.inspections,
+        tables.inspection_faults,
+        as_of=cutoff.date(),
+    )
+    ledger = ledger.loc[ledger["facility_code"].isin(viewer.facility_codes)]
+    if village:
+        ledger = ledger.loc[ledger["admin_village_code"] == village]
+    places = ds.facilities.set_index("code")
+    names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
+    natural_names = dict(zip(ds.natural_villages["code"], ds.natural_villages["name"], strict=True))
+    inspected = pd.to_datetime(ledger["inspected_on"])
+    return pd.DataFrame(
+        {
+            "facility_code": ledger["facility_code"],
+            "facility_name": ledger["facility_name"],
+            "admin_village_code": ledger["admin_village_code"],
+            "admin_village_name": ledger["admin_village_code"].map(names),
+            "natural_village_name": ledger["natural_village_code"].map(natural_names),
+            "in_service": ledger["in_service"].astype(bool),
+            "status": ledger["status"],
+            "status_group": ledger["status"].map(status_group),
+            "inspected_on": inspected,
+            "days_since": (cutoff - inspected).dt.days,
+            "faults": ledger["faults"],
+            "inspector": ledger["inspector"],
+            "instance_id": ledger["instance_id"],
+            "latitude": ledger["facility_code"].map(places["latitude"]),
+            "longitude": ledger["facility_code"].map(places["longitude"]),
+        }
+    ).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- water bodies
+
+
+def water_table(
+    ds: Dataset, cutoff: pd.Timestamp, viewer: Viewer, village: str | None = None
+) -> pd.DataFrame:
+    """The ETL's water-body ledger on ``cutoff`` with location and two dashboard flags:
+    ``rebound`` (stage 返黑) and ``overdue`` (in 整治后监测 with no monitoring visit for
+    more than a quarter)."""
+    from etl import ledgers
+
+    observed = ds.run.tables.water_observations
+    ledger = ledgers.water_body_ledger(ds.run.registry.water_bodies, observed, as_of=cutoff.date())
+    ledger = ledger.loc[ledger["water_body_code"].isin(viewer.water_body_codes)]
+    if village:
+        ledger = ledger.loc[ledger["admin_village_code"] == village]
+    visits = observed.loc[
+        observed["purpose"].eq("post_monitoring") & observed["recorded_on"].le(cutoff)
+    ]
+    last_visit = visits.groupby("water_body_code")["recorded_on"].max()
+    last_seen = ledger["water_body_code"].map(last_visit).fillna(ledger["stage_date"])
+    overdue = ledger["stage"].eq("monitoring") & (
+        last_seen.isna() | ((cutoff - last_seen).dt.days > MONITORING_OVERDUE_DAYS)
+    )
+    places = ds.water_bodies.set_index("code")
+    names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
+    return pd.DataFrame(
+        {
+            "water_body_code": ledger["water_body_code"],
+            "water_body_name": ledger["water_body_name"],
+            "admin_village_code": ledger["admin_village_code"],
+            "admin_village_name": ledger["admin_village_code"].map(names),
+            "stage": ledger["stage"],
+            "stage_date": pd.to_datetime(ledger["stage_date"]),
+            "last_monitoring": pd.to_datetime(last_seen),
+            "overdue": overdue.astype(bool),
+            "rebound": ledger["stage"].eq("rebound"),
+            "kind": ledger["water_body_code"].map(places["kind"]),
+            "latitude": ledger["water_body_code"].map(places["latitude"]),
+            "longitude": ledger["water_body_code"].map(places["longitude"]),
+        }
+    ).reset_index(drop=True)
+
+
+def stage_counts(water: pd.DataFrame, stages: Iterable[str]) -> pd.DataFrame:
+    counts = water["stage"].value_counts()
+    return pd.DataFrame({"stage": list(stages)}).assign(
+        count=lambda f: f["stage"].map(counts).fillna(0).astype(int)
+    )
+
+
+def water_history(ds: Dataset, water_body_code: str) -> pd.DataFrame:
+    """Each observation of one water body: date and the mean of its sample points."""
+    observed = ds.run.tables.water_observations
+    points = ds.run.tables.water_sample_points
+    mine = observed.loc[observed["water_body_code"] == water_body_code]
+    joined = mine[["instance_id", "recorded_on"]].merge(points, on="instance_id", how="inner")
+    if joined.empty:
+        return pd.DataFrame(columns=["recorded_on", "transparency_cm", "do_mgl", "nh3n_mgl"])
+    return (
+        joined.groupby("recorded_on")[["transparency_cm", "do_mgl", "nh3n_mgl"]]
+        .mean()
+        .reset_index()
+        .sort_values("recorded_on", ignore_index=True)
+    )
+
+
+# --------------------------------------------------------------------------- film and straw
+
+
+def by_village(
+    ds: Dataset, code: str, period: str, viewer: Viewer, village: str | None = None
+) -> pd.DataFrame:
+    """The ETL's administrative-village rows of one indicator for the period."""
+    rows = ds.results.loc[
+        (ds.results["code"] == code)
+        & (ds.results["level"] == "admin_village")
+        & (ds.results["period"] == period)
+        & ds.results["area_code"].isin(viewer.admin_village_codes)
+    ]
+    if village:
+        rows = rows.loc[rows["area_code"] == village]
+    names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
+    return pd.DataFrame(
+        {
+            "admin_village_code": rows["area_code"].to_numpy(),
+            "admin_village_name": rows["area_code"].map(names).to_numpy(),
+            "value": rows["value"].astype(float).to_numpy(),
+            "numerator": rows["numerator"].to_numpy(),
+            "denominator": rows["denominator"].to_numpy(),
+            "target": rows["target"].to_numpy(),
+            "met": rows["met"].to_numpy(),
+            "details": rows["details"].to_numpy(),
+        }
+    )
+
+
+def straw_split(details: dict) -> pd.DataFrame:
+    """The ETL's split of utilised straw by use (tonnes), without imports."""
+    uses = details.get("by_use_t", {}) if isinstance(details, dict) else {}
+    return pd.DataFrame(
+        {"use": list(uses), "tonnes": [float(v) for v in uses.values()]},
+        columns=["use", "tonnes"],
+    )
+
+
+# --------------------------------------------------------------------------- alerts
+
+ALERT_COLUMNS = ["kind", "code", "name", "admin_village_name", "detail", "page", "param"]
+
+
+def alerts(ds: Dataset, period: str, viewer: Viewer, village: str | None = None) -> pd.DataFrame:
+    """Facilities abnormal at their last inspection or not inspected for 30 / 90 days, water
+    bodies rebounded or overdue, administrative villages below target; each row names the
+    page and query parameter that opens its record."""
+    _, cutoff = period_bounds(period, ds.as_of)
+    rows: list[dict] = []
+    facilities = facility_table(ds, cutoff, viewer, village)
+    facilities = facilities.loc[facilities["in_service"]]
+    for f in facilities.itertuples():
+        base = {
+            "code": f.facility_code,
+            "name": f.facility_name,
+            "admin_village_name": f.admin_village_name,
+            "page": "facilities",
+            "param": "facility",
+        }
+        if f.status in ABNORMAL_STATUSES:
+            rows.append({**base, "kind": "facility_abnormal", "detail": f.status})
+        days = f.days_since
+        if pd.isna(days) or days > NOT_INSPECTED_DAYS[1]:
+            rows.append({**base, "kind": "facility_not_inspected_90", "detail": days})
+        elif days > NOT_INSPECTED_DAYS[0]:
+            rows.append({**base, "kind": "facility_not_inspected_30", "detail": days})
+    water = water_table(ds, cutoff, viewer, village)
+    for w in water.itertuples():
+        base = {
+            "code": w.water_body_code,
+            "name": w.water_body_name,
+            "admin_village_name": w.admin_village_name,
+            "page": "water",
+            "param": "water",
+        }
+        if w.rebound:
+            rows.append({**base, "kind": "water_rebound", "detail": w.stage_date})
+        if w.overdue:
+            rows.append({**base, "kind": "water_overdue", "detail": w.last_monitoring})
+    names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
+    below = ds.results.loc[
+        (ds.results["level"] == "admin_village")
+        & (ds.results["period"] == period)
+        & ds.results["area_code"].isin(viewer.admin_village_codes)
+        & ds.results["met"].eq(False)
+    ]
+    if village:
+        below = below.loc[below["area_code"] == village]
+    for r in below.itertuples():
+        rows.append(
+            {
+                "kind": "village_below_target",
+                "code": r.area_code,
+                "name": names.get(r.area_code, r.area_code),
+                "admin_village_name": names.get(r.area_code, ""),
+                "detail": (r.code, float(r.value), float(r.target)),
+                "page": "villages",
+                "param": "village",
+            }
+        )
+    order = {k: i for i, k in enumerate(ALERT_ORDER)}
+    frame = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    return frame.sort_values(
+        by=["kind", "code"], key=lambda s: s.map(order) if s.name == "kind" else s
+    ).reset_index(drop=True)
+
+
+ALERT_ORDER = [
+    "facility_abnormal",
+    "water_rebound",
+    "water_overdue",
+    "facility_not_inspected_90",
+    "facility_not_inspected_30",
+    "village_below_target",
+]
+
+
+# --------------------------------------------------------------------------- map outline
+
+
+def convex_hull(points: pd.DataFrame) -> pd.DataFrame:
+    """The convex hull of ``longitude``/``latitude`` points as a closed ring (Andrew's
+    monotone chain); the town outline drawn from our own data when no boundary exists."""
+    pts = sorted(
+        set(zip(points["longitude"].astype(float), points["latitude"].astype(float), strict=True))
+    )
+    pts = [p for p in pts if not (np.isnan(p[0]) or np.isnan(p[1]))]
+    if len(pts) < 3:
+        return pd.DataFrame({"longitude": [p[0] for p in pts], "latitude": [p[1] for p in pts]})
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    ring = lower[:-1] + upper[:-1]
+    ring.append(ring[0])
+    return pd.DataFrame({"longitude": [p[0] for p in ring], "latitude": [p[1] for p in ring]})
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def workbook_bytes(ds: Dataset, year: int, generated_at: dt.datetime | None = None) -> bytes:
+    """The ETL's annual assessment workbook of ``year`` for this dataset."""
+    from etl import pipeline
+
+    if str(year) not in set(ds.results["period"]):
+        raise ValueError(f"no data for {year}")
+    buffer = io.BytesIO()
+    pipeline.workbook_write(
+        ds.run, year=year, out=buffer, generated_at=generated_at or dt.datetime.now()
+    )
+    return buffer.getvalue()

@@ -1,0 +1,151 @@
+"""Login with the server's accounts: Django's ``authenticate`` against the same database,
+a Flask session signed with the server's SECRET_KEY, and a guard in front of every page and
+callback. Only town officials and district administrators get in (``data.ALLOWED_ROLES``)."""
+
+import datetime as dt
+import html
+from urllib.parse import quote, urlencode
+
+import flask
+
+from dash_app import data, labels
+
+SESSION_USER = "uid"
+SESSION_HASH = "auth"
+
+
+def _base() -> str:
+    from django.conf import settings
+
+    return settings.DASH_URL_BASE_PATHNAME
+
+
+def login_path() -> str:
+    return f"{_base()}auth/login"
+
+
+def logout_path() -> str:
+    return f"{_base()}auth/logout"
+
+
+def current_viewer() -> data.Viewer | None:
+    """The viewer of this request (cached on ``flask.g``)."""
+    if "viewer" not in flask.g:
+        flask.g.viewer = data.viewer_for(
+            flask.session.get(SESSION_USER), flask.session.get(SESSION_HASH)
+        )
+    return flask.g.viewer
+
+
+def _safe_next(target: str | None) -> str:
+    base = _base()
+    if not target or not target.startswith(base) or target.startswith("//"):
+        return base
+    return target
+
+
+def _login_page(error: str = "", next_url: str = "", username: str = "") -> str:
+    error_html = f'<p class="login-error" role="alert">{html.escape(error)}</p>' if error else ""
+    t = labels.TEXT
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{t["login_title"]} · {labels.APP_TITLE}</title>
+<link rel="stylesheet" href="{_base()}assets/style.css"></head>
+<body class="login-body"><main class="login-box">
+<h1>{labels.APP_TITLE}</h1>
+<form method="post" action="{login_path()}" id="login-form">
+{error_html}
+<label for="username">{t["username"]}</label>
+<input id="username" name="username" autocomplete="username" required value="{html.escape(username)}">
+<label for="password">{t["password"]}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input type="hidden" name="next" value="{html.escape(next_url)}">
+<button type="submit">{t["login"]}</button>
+</form></main></body></html>"""
+
+
+def login():
+    if flask.request.method == "GET":
+        return _login_page(next_url=flask.request.args.get("next", ""))
+    form = flask.request.form
+    username = form.get("username", "")
+    user_id, auth_hash, error = data.login_check(username, form.get("password", ""))
+    if user_id is None:
+        page = _login_page(labels.TEXT[error], form.get("next", ""), username)
+        return page, 403 if error == "login_forbidden" else 401
+    flask.session.clear()
+    flask.session.permanent = True
+    flask.session[SESSION_USER] = user_id
+    flask.session[SESSION_HASH] = auth_hash
+    return flask.redirect(_safe_next(form.get("next")))
+
+
+def logout():
+    flask.session.clear()
+    return flask.redirect(login_path())
+
+
+def download_workbook():
+    viewer = current_viewer()
+    if viewer is None or viewer.town_code is None:
+        flask.abort(403)
+    year = flask.request.args.get("year", type=int) or data.today().year
+    dataset = data.dataset(viewer.town_code)
+    try:
+        content = data.workbook_bytes(dataset, year)
+    except ValueError:
+        flask.abort(404)
+    response = flask.make_response(content)
+    response.headers["Content-Type"] = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"{dataset.town_name}{year}年度考核工作簿.xlsx"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"assessment-{year}.xlsx\"; filename*=UTF-8''" + quote(name)
+    )
+    return response
+
+
+PUBLIC_PREFIXES = ("assets/", "_dash-component-suites/", "auth/", "_favicon.ico")
+
+
+def guard():
+    """Before every request under the dashboard: pages redirect to the login page, Dash's
+    JSON endpoints answer 401, when nobody (allowed) is logged in."""
+    base = _base()
+    path = flask.request.path
+    if not path.startswith(base):
+        return None
+    rest = path[len(base) :]
+    if rest.startswith(PUBLIC_PREFIXES):
+        return None
+    if current_viewer() is not None:
+        return None
+    if rest.startswith("_dash-") or rest.startswith("download/"):
+        return flask.jsonify({"error": "login required"}), 401
+    query = flask.request.query_string.decode()
+    target = path + (f"?{query}" if query else "")
+    return flask.redirect(f"{login_path()}?{urlencode({'next': target})}")
+
+
+def install(server: flask.Flask) -> None:
+    """Session settings, the guard and the login, logout and download routes."""
+    from django.conf import settings
+    from django.db import close_old_connections
+
+    server.secret_key = settings.SECRET_KEY
+    server.config.update(
+        SESSION_COOKIE_NAME="zouqu_dashboard",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings.SESSION_COOKIE_SECURE),
+        SESSION_COOKIE_PATH=_base(),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.SESSION_COOKIE_AGE),
+    )
+    server.before_request(guard)
+    server.teardown_appcontext(lambda _exc: close_old_connections())
+    base = _base()
+    server.add_url_rule(f"{base}auth/login", "dash_login", login, methods=["GET", "POST"])
+    server.add_url_rule(f"{base}auth/logout", "dash_logout", logout, methods=["GET", "POST"])
+    server.add_url_rule(f"{base}download/workbook", "dash_workbook", download_workbook)

@@ -1,0 +1,322 @@
+"""DataFrame -> plotly Figure. Pure: no Dash, no database, testable without a browser.
+
+Every figure is drawn without external resources (no map tiles, no topojson, no fonts from
+a CDN), so the dashboard works with no internet.
+"""
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dash_app import labels
+
+FONT = "system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
+COLOURS = {
+    "actual": "#1f5fa8",
+    "target": "#2e7d32",
+    "projection": "#e07b00",
+    "deadline": "#6d4c41",
+    "normal": "#2e7d32",
+    "abnormal": "#c62828",
+    "uninspected": "#757575",
+    "outline": "#90a4ae",
+    "village": "#455a64",
+    "bar": "#1f5fa8",
+    "bar_below": "#c62828",
+}
+# Shape as well as colour, so status is not told by colour alone.
+SYMBOLS = {"normal": "circle", "abnormal": "x", "uninspected": "circle-open"}
+STAGE_ORDER = list(labels.WATER_STAGE)
+# Rural black-odorous thresholds (domain reference §4.1, rural guide).
+THRESHOLDS = {"transparency_cm": 25.0, "do_mgl": 2.0, "nh3n_mgl": 15.0}
+
+
+def graph_config(filename: str) -> dict:
+    """dcc.Graph config: PNG download from the modebar (no kaleido), no plotly logo."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def _layout(fig: go.Figure, *, title: str | None = None, height: int = 320) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}} if title else None,
+        font={"family": FONT, "size": 12},
+        height=height,
+        margin={"l": 48, "r": 16, "t": 44 if title else 16, "b": 40},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.18, "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#cfd8dc")
+    fig.update_yaxes(gridcolor="#eceff1", zeroline=False)
+    return fig
+
+
+def empty(message: str = labels.TEXT["no_data"], height: int = 240) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#607d8b"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, height=height)
+
+
+def sparkline(series: pd.DataFrame, target: float | None = None) -> go.Figure:
+    """A tiny line of the quarterly values (``date``, ``value``), target dotted."""
+    fig = go.Figure(
+        go.Scatter(
+            x=series["date"],
+            y=series["value"],
+            mode="lines",
+            line={"color": COLOURS["actual"], "width": 2},
+            connectgaps=False,
+            hovertemplate="%{x|%Y-%m}: %{y:.1f}%<extra></extra>",
+        )
+    )
+    if target is not None and not math.isnan(target):
+        fig.add_hline(y=target, line={"color": COLOURS["target"], "width": 1, "dash": "dot"})
+    fig.update_layout(
+        height=60,
+        margin={"l": 0, "r": 0, "t": 4, "b": 4},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        showlegend=False,
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, range=[0, 105])
+    return fig
+
+
+def trend(
+    series: pd.DataFrame,
+    projected: pd.DataFrame,
+    *,
+    title: str,
+    target: float | None,
+    deadline: pd.Timestamp,
+) -> go.Figure:
+    """Quarterly values from the baseline, the target line, the deadline and the projection
+    at the current pace."""
+    if series["value"].notna().sum() == 0:
+        return empty(f"{title}：{labels.TEXT['no_data']}", height=300)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=series["date"],
+            y=series["value"],
+            name=labels.TEXT["actual"],
+            mode="lines+markers",
+            line={"color": COLOURS["actual"], "width": 2},
+            marker={"size": 5},
+            hovertemplate="%{customdata}: %{y:.1f}%<extra></extra>",
+            customdata=series["period"],
+        )
+    )
+    if not projected.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=projected["date"],
+                y=projected["value"],
+                name=labels.TEXT["projection"],
+                mode="lines+markers",
+                line={"color": COLOURS["projection"], "width": 2, "dash": "dash"},
+                marker={"size": 6, "symbol": "diamond"},
+                hovertemplate="%{x|%Y-%m}: %{y:.1f}%<extra>"
+                + labels.TEXT["projection"]
+                + "</extra>",
+            )
+        )
+    x_end = max(series["date"].max(), deadline, *(projected["date"] if not projected.empty else []))
+    if target is not None and not math.isnan(target):
+        fig.add_trace(
+            go.Scatter(
+                x=[series["date"].min(), x_end],
+                y=[target, target],
+                name=f"{labels.TEXT['target_line']} {target:g}%",
+                mode="lines",
+                line={"color": COLOURS["target"], "width": 1.5, "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    fig.add_vline(x=deadline, line={"color": COLOURS["deadline"], "width": 1, "dash": "dashdot"})
+    fig.add_annotation(
+        x=deadline,
+        y=1.0,
+        yref="paper",
+        text=labels.TEXT["deadline"],
+        showarrow=False,
+        xanchor="right",
+        yanchor="bottom",
+        font={"size": 11, "color": COLOURS["deadline"]},
+    )
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    return _layout(fig, title=title, height=300)
+
+
+def facility_map(
+    facilities: pd.DataFrame,
+    villages: pd.DataFrame,
+    outline: pd.DataFrame,
+    *,
+    selected: str | None = None,
+) -> go.Figure:
+    """Facilities by status group on plain longitude/latitude axes (no tiles), with the
+    town outline and the administrative villages from our own data. Equal-distance axes:
+    one degree of longitude is cos(latitude) of one degree of latitude."""
+    fig = go.Figure()
+    if not outline.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=outline["longitude"],
+                y=outline["latitude"],
+                name=labels.TEXT["town_outline"],
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(144,164,174,0.08)",
+                line={"color": COLOURS["outline"], "width": 1, "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    if not villages.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=villages["longitude"],
+                y=villages["latitude"],
+                name=labels.TEXT["village_points"],
+                mode="text",
+                text=villages["name"],
+                textfont={"size": 11, "color": COLOURS["village"]},
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    for group, label in labels.STATUS_GROUP.items():
+        rows = facilities.loc[facilities["status_group"] == group]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["longitude"],
+                y=rows["latitude"],
+                name=f"{label}（{len(rows)}）",
+                mode="markers",
+                marker={
+                    "color": COLOURS[group],
+                    "symbol": SYMBOLS[group],
+                    "size": 9,
+                    "line": {"width": 1.5, "color": COLOURS[group]},
+                },
+                customdata=rows[["facility_code", "facility_name"]].to_numpy(),
+                hovertemplate="%{customdata[0]} %{customdata[1]}<br>" + label + "<extra></extra>",
+            )
+        )
+    if selected:
+        rows = facilities.loc[facilities["facility_code"] == selected]
+        if not rows.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["longitude"],
+                    y=rows["latitude"],
+                    name=selected,
+                    mode="markers",
+                    marker={
+                        "size": 22,
+                        "symbol": "circle-open",
+                        "color": "#000",
+                        "line": {"width": 2},
+                    },
+                    hoverinfo="skip",
+                )
+            )
+    lat = facilities["latitude"].dropna()
+    mid = float(lat.mean()) if not lat.empty else 31.78
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid)))
+    fig = _layout(fig, title=labels.TEXT["map_title"], height=520)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0}, dragmode="pan")
+    return fig
+
+
+def stage_bar(counts: pd.DataFrame) -> go.Figure:
+    """Water bodies per lifecycle stage (``stage``, ``count``), in lifecycle order."""
+    counts = counts.set_index("stage").reindex(STAGE_ORDER).fillna(0).reset_index()
+    fig = go.Figure(
+        go.Bar(
+            x=[labels.WATER_STAGE[s] for s in counts["stage"]],
+            y=counts["count"],
+            text=counts["count"].astype(int),
+            textposition="outside",
+            marker={
+                "color": [
+                    COLOURS["abnormal"] if s == "rebound" else COLOURS["bar"]
+                    for s in counts["stage"]
+                ]
+            },
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(rangemode="tozero")
+    return _layout(fig, title=labels.TEXT["stage_counts"], height=300)
+
+
+def village_bars(frame: pd.DataFrame, *, title: str, target: float | None) -> go.Figure:
+    """One horizontal bar per administrative village (``admin_village_name``, ``value``),
+    villages below target in red with a ✘ in their label."""
+    frame = frame.dropna(subset=["value"]).sort_values("value")
+    if frame.empty:
+        return empty(f"{title}：{labels.TEXT['no_data']}", height=280)
+    below = frame["met"].eq(False)
+    fig = go.Figure(
+        go.Bar(
+            y=[
+                f"{'✘ ' if b else ''}{n}"
+                for n, b in zip(frame["admin_village_name"], below, strict=True)
+            ],
+            x=frame["value"],
+            orientation="h",
+            marker={"color": [COLOURS["bar_below"] if b else COLOURS["bar"] for b in below]},
+            text=[f"{v:.1f}%" for v in frame["value"]],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
+    if target is not None and not math.isnan(target):
+        fig.add_vline(x=target, line={"color": COLOURS["target"], "dash": "dot"})
+    fig.update_xaxes(range=[0, 105], ticksuffix="%")
+    return _layout(fig, title=title, height=max(280, 26 * len(frame) + 80))
+
+
+def split_bar(split: pd.DataFrame, *, title: str) -> go.Figure:
+    """Straw utilised by use (``use``, ``tonnes``)."""
+    split = split.loc[split["tonnes"] > 0]
+    if split.empty:
+        return empty(f"{title}：{labels.TEXT['no_data']}", height=260)
+    fig = go.Figure(
+        go.Bar(
+            x=[labels.STRAW_USE.get(u, u) for u in split["use"]],
+            y=split["tonnes"],
+            marker={"color": COLOURS["bar"]},
+            hovertemplate="%{x}: %{y:.1f} 吨<extra></extra>",
+        )
+    )
+    return _layout(fig, title=title, height=280)
+
+
+def water_history(history: pd.DataFrame, *, title: str) -> go.Figure:
+    """Measurements of one water body against the rural black-odorous thresholds."""
+    if history.empty:
+        return empty(f"{title}：{labels.TEXT['no_data']}", height=260)
+    names = {"transparency_cm": "透明度(cm)", "do_mgl": "溶解氧(mg/L)", "nh3n_mgl": "氨氮(mg/L)"}
+    fig = go.Figure()
+    for column, name in names.items():
+        fig.add_trace(
+            go.Scatter(x=history["recorded_on"], y=history[column], name=name, mode="lines+markers")
+        )
+        fig.add_hline(
+            y=THRESHOLDS[column],
+            line={"dash": "dot", "width": 1},
+            annotation_text=f"{name} 阈值 {THRESHOLDS[column]:g}",
+            annotation_font_size=10,
+        )
+    return _layout(fig, title=title, height=300)

@@ -1,0 +1,81 @@
+"""预警: abnormal or uninspected facilities, overdue or rebounded water bodies and villages
+below target, each linking to its records."""
+
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dash_app import auth, data, ids, labels
+from dash_app.pages import common
+from dash_app.urlstate import State, build
+
+SEVERE = {"facility_abnormal", "water_rebound", "water_overdue", "facility_not_inspected_90"}
+
+
+def layout(state: State, viewer: data.Viewer):
+    return html.Div(
+        [common.state_store(state), html.Div(id="alerts-head"), html.Section(id=ids.ALERT_LIST)]
+    )
+
+
+def detail_text(kind: str, detail) -> str:
+    if kind == "facility_abnormal":
+        return labels.FACILITY_STATUS.get(detail, str(detail))
+    if kind.startswith("facility_not_inspected"):
+        return "从未巡查" if pd.isna(detail) else f"{int(detail)} 天未巡查"
+    if kind == "water_rebound":
+        return f"返黑日期 {common.fmt_date(detail)}"
+    if kind == "water_overdue":
+        return f"最近监测 {common.fmt_date(detail)}"
+    if kind == "village_below_target":
+        code, value, target = detail
+        return f"{labels.INDICATOR_SHORT[code]} {value:.1f}%（目标 {target:g}%）"
+    return str(detail)
+
+
+@callback(
+    Output("alerts-head", "children"),
+    Output(ids.ALERT_LIST, "children"),
+    Input(ids.PAGE_STATE, "data"),
+)
+def alerts_update(state_data):
+    viewer = auth.current_viewer()
+    state = State.from_dict(state_data)
+    ds = data.dataset(viewer.town_code)
+    frame = data.alerts(ds, state.period, viewer, state.village)
+    head = common.heading(labels.PAGES["alerts"], state, common.village_name(ds, state.village))
+    if frame.empty:
+        return head, html.P(labels.TEXT["no_alerts"])
+    keep = State(year=state.year, quarter=state.quarter, village=state.village)
+    groups = []
+    for kind in data.ALERT_ORDER:
+        rows = frame.loc[frame["kind"] == kind]
+        if rows.empty:
+            continue
+        icon = "⚠" if kind in SEVERE else "ⓘ"
+        items = []
+        for a in rows.itertuples():
+            if a.param == "village":
+                href = f"{common.base()}{a.page}{build(State(year=state.year, quarter=state.quarter, village=a.code))}"
+            else:
+                href = f"{common.base()}{a.page}{build(keep)}&{a.param}={a.code}"
+            items.append(
+                html.Li(
+                    className="alert-item",
+                    **{"data-kind": kind, "data-code": a.code},
+                    children=[
+                        dcc.Link(f"{a.code} {a.name}", href=href, className="alert-link"),
+                        html.Span(f" · {a.admin_village_name} · {detail_text(kind, a.detail)}"),
+                    ],
+                )
+            )
+        groups.append(
+            html.Details(
+                open=kind in SEVERE,
+                className=f"alert-group {'severe' if kind in SEVERE else ''}",
+                children=[
+                    html.Summary(f"{icon} {labels.ALERT_KIND[kind]}（{len(rows)}）"),
+                    html.Ul(items),
+                ],
+            )
+        )
+    return head, [html.P(labels.TEXT["alert_count"].format(n=len(frame))), *groups]

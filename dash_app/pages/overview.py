@@ -1,0 +1,131 @@
+"""总览: one card per target and the quarterly trends with target, deadline and projection."""
+
+import math
+
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dash_app import auth, data, figures, ids, labels
+from dash_app.pages import common
+from dash_app.urlstate import State
+
+
+def layout(state: State, viewer: data.Viewer):
+    return html.Div(
+        [
+            common.state_store(state),
+            html.Div(id="overview-head"),
+            html.Section(id=ids.OVERVIEW_CARDS, className="cards"),
+            html.H3(labels.TEXT["trend_title"], className="section-title"),
+            html.Section(id=ids.OVERVIEW_TRENDS, className="trends"),
+        ]
+    )
+
+
+def target_text(code: str, target: float) -> str:
+    if math.isnan(target):
+        return "—"
+    return f"{target:g}%" if target >= 100 else f"≥{target:g}%"
+
+
+def card(row: pd.Series, series: pd.DataFrame) -> html.Article:
+    met = row["met"]
+    status = {True: "met", False: "not-met", None: "no-data"}[met]
+    gap = (
+        labels.TEXT["no_gap"]
+        if met
+        else ("—" if math.isnan(row["gap"]) else f"{row['gap']:.1f} 个百分点")
+    )
+    return html.Article(
+        className=f"card {status}",
+        **{"data-code": row["code"]},
+        children=[
+            html.H3(labels.INDICATOR_SHORT[row["code"]], className="card-title"),
+            html.Div(common.fmt_percent(row["value"]), className="card-value"),
+            html.Div(labels.MET[met], className=f"card-met {status}"),
+            html.Dl(
+                className="card-facts",
+                children=[
+                    html.Dt(labels.TEXT["target"]),
+                    html.Dd(target_text(row["code"], row["target"]), className="card-target"),
+                    html.Dt(labels.TEXT["gap"]),
+                    html.Dd(gap, className="card-gap"),
+                    html.Dt("分子/分母"),
+                    html.Dd(f"{row['numerator']:g} / {row['denominator']:g}"),
+                ],
+            ),
+            dcc.Graph(
+                figure=figures.sparkline(series, row["target"]),
+                config={"staticPlot": True, "responsive": False},
+                className="sparkline",
+                style={"height": "60px"},
+            ),
+        ],
+    )
+
+
+def trend_block(code: str, series: pd.DataFrame, target: float, state: State) -> html.Div:
+    projected = data.projection(series)
+    fig = figures.trend(
+        series,
+        projected,
+        title=labels.INDICATOR_SHORT[code],
+        target=target,
+        deadline=data.DEADLINE,
+    )
+    if not state.quarter:
+        start, end = pd.Timestamp(state.year, 1, 1), pd.Timestamp(state.year, 12, 31)
+    else:
+        start = pd.Timestamp(state.year, 3 * state.quarter - 2, 1)
+        end = start + pd.offsets.QuarterEnd(0)
+    if series["value"].notna().any():
+        fig.add_vrect(x0=start, x1=end, fillcolor="#1f5fa8", opacity=0.07, line_width=0)
+    note = ""
+    if not projected.empty:
+        end_date = projected["date"].iloc[-1]
+        value = f"{projected['value'].iloc[-1]:.1f}%"
+        if end_date <= data.DEADLINE:
+            note = labels.TEXT["projection_at_deadline"].format(deadline="2025年底", value=value)
+        else:
+            note = labels.TEXT["projection_after_deadline"].format(
+                until=f"{end_date.year}年{end_date.month}月", value=value
+            )
+    return html.Div(
+        className="trend",
+        children=[
+            dcc.Graph(
+                id={"type": ids.TREND_GRAPH, "code": code},
+                figure=fig,
+                config=figures.graph_config(f"trend_{code.lower()}"),
+                style={"height": "300px"},
+            ),
+            html.P(note, className="projection-note"),
+        ],
+    )
+
+
+@callback(
+    Output("overview-head", "children"),
+    Output(ids.OVERVIEW_CARDS, "children"),
+    Output(ids.OVERVIEW_TRENDS, "children"),
+    Input(ids.PAGE_STATE, "data"),
+)
+def overview_update(state_data):
+    viewer = auth.current_viewer()
+    state = State.from_dict(state_data)
+    ds = data.dataset(viewer.town_code)
+    village = state.village if state.village in viewer.admin_village_codes else None
+    cards = data.indicator_cards(ds.results, ds.town_code, state.period, village)
+    series = {
+        code: data.quarterly_series(ds.results, ds.town_code, code, village)
+        for code in data.INDICATOR_CODES
+    }
+    head = common.heading(labels.PAGES["overview"], state, common.village_name(ds, village))
+    return (
+        head,
+        [card(row, series[row["code"]]) for _, row in cards.iterrows()],
+        [
+            trend_block(row["code"], series[row["code"]], row["target"], state)
+            for _, row in cards.iterrows()
+        ],
+    )

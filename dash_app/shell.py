@@ -1,0 +1,151 @@
+"""The page frame every logged-in viewer gets: header, navigation, filters and the page
+container; and the callbacks that keep the filters, the URL and the page in step."""
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dash_app import auth, data, ids, labels, urlstate
+from dash_app.pages import PAGES, page_name
+
+
+def _base() -> str:
+    from django.conf import settings
+
+    return settings.DASH_URL_BASE_PATHNAME
+
+
+def layout():
+    """Called per page load: the viewer's frame, or a link to the login page."""
+    viewer = auth.current_viewer()
+    if viewer is None:  # the guard redirects first; this covers a session that just expired
+        return html.Main(html.A(labels.TEXT["login"], href=auth.login_path()))
+    from registry.models import AdministrativeVillage
+
+    as_of = data.today()
+    villages = AdministrativeVillage.objects.filter(code__in=viewer.admin_village_codes)
+    village_options = [{"label": labels.TEXT["whole_town"], "value": ""}] + [
+        {"label": v.name, "value": v.code} for v in villages.order_by("code")
+    ]
+    year_options = [
+        {"label": f"{y}年", "value": y} for y in range(as_of.year, data.FIRST_YEAR - 1, -1)
+    ]
+    quarter_options = [{"label": labels.TEXT["whole_year"], "value": 0}] + [
+        {"label": f"第{q}季度", "value": q} for q in range(1, 5)
+    ]
+    base = _base()
+    return html.Div(
+        className="shell",
+        children=[
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            html.Header(
+                className="topbar",
+                children=[
+                    html.H1(labels.APP_TITLE, className="brand"),
+                    html.Div(
+                        className="who",
+                        children=[
+                            html.Span(f"{viewer.display_name}（{viewer.role_label}）"),
+                            html.A(labels.TEXT["logout"], href=auth.logout_path(), id="logout"),
+                        ],
+                    ),
+                ],
+            ),
+            html.Nav(
+                id=ids.NAV,
+                className="nav",
+                children=[
+                    dcc.Link(
+                        labels.PAGES[name],
+                        href=f"{base}{name}",
+                        id={"type": ids.NAV_LINK, "page": name},
+                        className="nav-link",
+                    )
+                    for name in PAGES
+                ],
+            ),
+            html.Section(
+                className="filters",
+                children=[
+                    _filter(labels.TEXT["year"], ids.FILTER_YEAR, year_options, as_of.year),
+                    _filter(labels.TEXT["quarter"], ids.FILTER_QUARTER, quarter_options, 0),
+                    _filter(labels.TEXT["village"], ids.FILTER_VILLAGE, village_options, ""),
+                    html.A(
+                        "⬇ " + labels.TEXT["download_workbook"],
+                        id=ids.DOWNLOAD_WORKBOOK,
+                        href=f"{base}download/workbook?year={as_of.year}",
+                        className="download",
+                    ),
+                ],
+            ),
+            dcc.Loading(html.Main(id=ids.PAGE, className="page"), delay_show=300, type="dot"),
+            html.Footer(labels.TEXT["as_of"].format(date=as_of.isoformat()), className="footer"),
+        ],
+    )
+
+
+def _filter(label: str, component_id: str, options: list[dict], value) -> html.Label:
+    return html.Label(
+        className="filter",
+        children=[
+            html.Span(label),
+            dcc.Dropdown(
+                id=component_id,
+                options=options,
+                value=value,
+                clearable=False,
+                searchable=component_id == ids.FILTER_VILLAGE,
+            ),
+        ],
+    )
+
+
+@callback(
+    Output(ids.URL, "search"),
+    Output(ids.FILTER_YEAR, "value"),
+    Output(ids.FILTER_QUARTER, "value"),
+    Output(ids.FILTER_VILLAGE, "value"),
+    Input(ids.URL, "search"),
+    Input(ids.FILTER_YEAR, "value"),
+    Input(ids.FILTER_QUARTER, "value"),
+    Input(ids.FILTER_VILLAGE, "value"),
+)
+def filters_sync(search, year, quarter, village):
+    """The URL is the truth: a new URL sets the filters; a changed filter writes the URL."""
+    state = urlstate.parse(search, data.today())
+    if ctx.triggered_id in (None, ids.URL):
+        return no_update, state.year, state.quarter or 0, state.village or ""
+    changed = urlstate.with_filters(state, year, quarter, village)
+    new_search = urlstate.build(changed, keep_selection=changed.village == state.village)
+    return (new_search if new_search != search else no_update), no_update, no_update, no_update
+
+
+@callback(
+    Output(ids.PAGE, "children"),
+    Input(ids.URL, "pathname"),
+    Input(ids.URL, "search"),
+)
+def route(pathname, search):
+    viewer = auth.current_viewer()
+    name = page_name(pathname, _base())
+    if viewer is None or name not in PAGES:
+        return html.P(labels.TEXT["not_found"])
+    state = urlstate.parse(search, data.today())
+    return PAGES[name].layout(state, viewer)
+
+
+@callback(
+    Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+    Output({"type": ids.NAV_LINK, "page": ALL}, "className"),
+    Output(ids.DOWNLOAD_WORKBOOK, "href"),
+    Input(ids.URL, "pathname"),
+    Input(ids.URL, "search"),
+    State({"type": ids.NAV_LINK, "page": ALL}, "id"),
+)
+def nav_links(pathname, search, link_ids):
+    """Links keep the filters; the current page's link is marked."""
+    state = urlstate.parse(search, data.today())
+    query = urlstate.build(state, keep_selection=False)
+    current = page_name(pathname, _base())
+    base = _base()
+    hrefs = [f"{base}{link['page']}{query}" for link in link_ids]
+    classes = ["nav-link active" if link["page"] == current else "nav-link" for link in link_ids]
+    return hrefs, classes, f"{base}download/workbook?year={state.year}"
