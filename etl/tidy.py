@@ -14,6 +14,7 @@ instance (an edited XML can carry any calculate): the inspection status (§3.3 r
 rural black-odorous flag (§4.2), the thin-film flag (§5) and the straw totals (§6).
 """
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -214,6 +215,9 @@ def tidy_submissions(raw: pd.DataFrame, dictionary: pd.DataFrame) -> TidyTables:
 def _tidy_form(
     rows: pd.DataFrame, fields: pd.DataFrame, spec: FormSpec, issues: list[dict]
 ) -> dict[str, pd.DataFrame]:
+    if rows.empty:
+        names = [spec.frame] + [frame for frame, _ in spec.repeats.values()]
+        return {name: _empty(name) for name in names}
     answers = [_normalised(a) for a in rows["answers"]]
     meta = rows[["instance_id", "form_id", "form_version"]]
     for i in [i for i, a in enumerate(answers) if a is None]:
@@ -264,6 +268,15 @@ def _tidy_form(
         name: schemas.conform(FRAME_SCHEMAS[name], frame.loc[~frame["instance_id"].isin(excluded)])
         for name, frame in out.items()
     }
+
+
+@functools.cache
+def _empty_cached(name: str) -> pd.DataFrame:
+    return schemas.empty(FRAME_SCHEMAS[name])
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return _empty_cached(name).copy()  # a copy: callers own their frames
 
 
 def _normalised(answers) -> dict | None:
