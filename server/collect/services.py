@@ -235,7 +235,9 @@ def _subjects_in_scope(answers: dict, user: User) -> _Subjects:
         ):
             raise OutOfScope(f"水体 {water_code} 不在您的负责范围内")
     admin_village = None
-    if admin_code:
+    if natural_village is not None and natural_village.admin_village.code == admin_code:
+        admin_village = natural_village.admin_village  # already checked with its natural village
+    elif admin_code:
         # Contractors report on the villages their facilities serve.
         allowed = natural_villages_for_user(user=user).filter(admin_village__code=admin_code)
         admin_village = AdministrativeVillage.objects.filter(code=admin_code).first()
@@ -275,15 +277,18 @@ def _attachments_checked(files: Mapping[str, File]) -> dict[str, File]:
 
 
 def _form_version_for(instance: openrosa.Instance) -> FormVersion:
-    form = Form.objects.filter(form_id=instance.form_id).first()
-    if form is None:
-        raise FormNotFound(f"服务器上没有表单 {instance.form_id}，请先获取最新表单")
-    version = form.versions.filter(version=instance.version).select_related("form").first()
+    version = (
+        FormVersion.objects.select_related("form")
+        .filter(form__form_id=instance.form_id, version=instance.version)
+        .first()
+    )
     if version is None:
+        if not Form.objects.filter(form_id=instance.form_id).exists():
+            raise FormNotFound(f"服务器上没有表单 {instance.form_id}，请先获取最新表单")
         raise FormVersionNotFound(
             f"服务器上没有表单 {instance.form_id} 的版本 {instance.version}，请获取最新表单"
         )
-    if not form.is_open:
+    if not version.form.is_open:
         raise FormClosed()
     return version
 
@@ -337,37 +342,42 @@ def submission_receive(
     answers = openrosa.instance_answers(instance, repeat_paths=version.repeat_paths)
     subjects = _subjects_in_scope(answers, user)
     xml_md5 = openrosa.md5_hex(xml)
+    expected = openrosa.instance_values(answers, version.binary_paths)
+    fields = {
+        "form": form,
+        "form_version": version,
+        "instance_id": instance.instance_id,
+        "xml": xml.decode("utf-8"),
+        "xml_md5": xml_md5,
+        "answers": answers,
+        "submitted_by": user,
+        "device_id": device_id[:255],
+        "client_started_at": _client_time(answers, "start"),
+        "client_ended_at": _client_time(answers, "end"),
+        "client_date_header": client_date[:100],
+        "admin_village": subjects.admin_village,
+        "natural_village": subjects.natural_village,
+        "facility": subjects.facility,
+        "water_body": subjects.water_body,
+        "attachments_expected": expected,
+        "attachments_complete": set(expected) <= set(attachments),
+    }
 
     with _stored_files_removed_on_failure() as stored, transaction.atomic():
-        submission = _locked(form, instance.instance_id)
+        submission = None
+        previous = None
+        if instance.deprecated_id:
+            # A resent edit is a duplicate, not a second edit of the same version.
+            submission = _locked(form, instance.instance_id)
+            if submission is None:
+                previous = _edit_target_locked(form, instance.deprecated_id)
         created = False
         if submission is None:
-            previous = _edit_target_locked(form, instance.deprecated_id)
             try:
                 # Savepoint: a concurrent retry may insert the same instanceID first. The
                 # unique constraint then fails this insert and we continue with its row.
                 with transaction.atomic():
-                    submission = Submission.objects.create(
-                        form=form,
-                        form_version=version,
-                        instance_id=instance.instance_id,
-                        xml=xml.decode("utf-8"),
-                        xml_md5=xml_md5,
-                        answers=answers,
-                        submitted_by=user,
-                        device_id=device_id[:255],
-                        client_started_at=_client_time(answers, "start"),
-                        client_ended_at=_client_time(answers, "end"),
-                        client_date_header=client_date[:100],
-                        admin_village=subjects.admin_village,
-                        natural_village=subjects.natural_village,
-                        facility=subjects.facility,
-                        water_body=subjects.water_body,
-                        replaces=previous,
-                        attachments_expected=openrosa.instance_values(
-                            answers, version.binary_paths
-                        ),
-                    )
+                    submission = Submission.objects.create(replaces=previous, **fields)
                 created = True
             except IntegrityError:
                 submission = _locked(form, instance.instance_id)
@@ -378,18 +388,23 @@ def submission_receive(
             if created and previous is not None:
                 previous.is_current = False
                 previous.save(update_fields=["is_current", "updated_at"])
-        if not created and submission.xml_md5 != xml_md5:
-            raise SubmissionConflict()
-        received = set(submission.attachments.values_list("name", flat=True))
-        added = [
-            _attachment_store(submission, name, upload, stored).name
-            for name, upload in attachments.items()
-            if name not in received
-        ]
-        if not created and not added:
-            raise DuplicateSubmission()
-        complete = set(submission.attachments_expected) <= received | set(added)
-        if created or complete != submission.attachments_complete or added:
+        if created:
+            added = [
+                _attachment_store(submission, name, upload, stored).name
+                for name, upload in attachments.items()
+            ]
+        else:
+            if submission.xml_md5 != xml_md5:
+                raise SubmissionConflict()
+            received = set(submission.attachments.values_list("name", flat=True))
+            added = [
+                _attachment_store(submission, name, upload, stored).name
+                for name, upload in attachments.items()
+                if name not in received
+            ]
+            if not added:
+                raise DuplicateSubmission()
+            complete = set(submission.attachments_expected) <= received | set(added)
             submission.attachments_complete = complete
             submission.save(update_fields=["attachments_complete", "updated_at"])
     return SubmissionReceipt(submission=submission, created=created, attachments_added=added)

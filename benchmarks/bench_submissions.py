@@ -1,0 +1,383 @@
+"""Submission throughput of the OpenRosa server against a bare baseline, on PostgreSQL.
+
+    .venv/bin/python benchmarks/bench_submissions.py [--submissions 10000] [--clients 32]
+
+What it does, all on loopback:
+1. PostgreSQL: a throwaway database on the server DATABASE_URL names, or (when unset)
+   a throwaway cluster started from /usr/lib/postgresql/*/bin like .ci/run does.
+2. migrate, load_demo, publish the real sewage_facility_inspection form.
+3. gunicorn with 2 workers serves the Django project; many concurrent clients POST
+   /submission as ODK Collect does (HTTP Digest with a cached nonce and a counting nc,
+   multipart with a ~5 KB instance and a 200 KB photo). Every instance is new.
+   The RSS of each worker is sampled once a second.
+4. gunicorn with the same 2 workers serves benchmarks/bare_app.py, which writes the same
+   two rows and the same file with no framework, authentication, parsing or checks.
+5. Prints throughput, p50/p99 latency, the ratio Django/bare and worker memory; checks
+   that the database holds exactly one row per submission sent.
+"""
+
+import argparse
+import contextlib
+import hashlib
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "server")]
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+FORM_ID = "sewage_facility_inspection"
+PASSWORD = "zouqu-demo"
+USERNAME = "worker"
+PHOTO_BYTES = 200 * 1024
+INSTANCE_BYTES = 5 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def postgres():
+    """A DATABASE_URL for a fresh database; removed afterwards."""
+    import psycopg
+
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):
+        name = f"zouqu_bench_{uuid.uuid4().hex[:8]}"
+        head = base.split("?")[0].rsplit("/", 1)[0]
+        with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{head}/{name}"
+        finally:
+            with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not bins:
+        raise SystemExit("no DATABASE_URL and no PostgreSQL under /usr/lib/postgresql")
+    pg_bin = bins[-1].parent
+    data = Path(tempfile.mkdtemp(prefix="zouqu-bench-pg."))
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(data, "postgres", "postgres")
+    run = lambda *cmd: subprocess.run([*as_postgres, *cmd], check=True, capture_output=True)  # noqa: E731
+    run(str(pg_bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+    run(
+        str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "-o",
+        f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=100",
+        "start",
+    )  # fmt: skip
+    try:
+        run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "zouqu")
+        yield f"postgres://postgres@127.0.0.1:{port}/zouqu"
+    finally:
+        run(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "server/manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+@contextmanager
+def gunicorn(env: dict, app: str, chdir: str, args: argparse.Namespace, log: Path):
+    port = free_port()
+    command = [
+        GUNICORN, app, "--chdir", chdir, "--bind", f"127.0.0.1:{port}",
+        "--workers", str(args.workers), "--worker-class", args.worker_class,
+        "--threads", str(args.threads), "--timeout", "120", "--backlog", "2048",
+    ]  # fmt: skip
+    with open(log, "w") as out:
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(log.read_text()[-3000:]) from None
+                time.sleep(0.2)
+        time.sleep(1.0)  # let both workers boot
+        yield port, server.pid
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, master: int) -> None:
+        super().__init__(daemon=True)
+        self.master = master
+        self.samples: dict[int, list[int]] = {}
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            for pid in children(self.master):
+                with contextlib.suppress(FileNotFoundError):
+                    self.samples.setdefault(pid, []).append(rss_kib(pid))
+
+
+def instance_template() -> tuple[bytes, str, str]:
+    """A ~5 KB instance of the real inspection form naming one photo; its instanceID."""
+    from forms.samples import sample_instance
+
+    sample = sample_instance(FORM_ID, seed=0, overrides={"remarks": ""})
+    padding = INSTANCE_BYTES - len(sample.xml)
+    sample = sample_instance(
+        FORM_ID, seed=0, overrides={"remarks": "巡查记录：设施运行平稳。" * (padding // 36)}
+    )
+    return sample.xml, sample.instance_id, sample.attachments[0]
+
+
+class Digest:
+    """Collect's Digest client: one challenge, then the cached nonce with a counting nc."""
+
+    def __init__(self, challenge: str) -> None:
+        import re
+
+        fields = dict(re.findall(r'(\w+)="([^"]*)"', challenge.split(", Basic ")[0]))
+        self.realm, self.nonce, self.opaque = fields["realm"], fields["nonce"], fields["opaque"]
+        self.nc = 0
+        self.ha1 = hashlib.md5(f"{USERNAME}:{self.realm}:{PASSWORD}".encode()).hexdigest()
+
+    def header(self, method: str, uri: str) -> str:
+        self.nc += 1
+        cnonce = uuid.uuid4().hex[:16]
+        ha2 = hashlib.md5(f"{method}:{uri}".encode()).hexdigest()
+        response = hashlib.md5(
+            f"{self.ha1}:{self.nonce}:{self.nc:08x}:{cnonce}:auth:{ha2}".encode()
+        ).hexdigest()
+        return (
+            f'Digest username="{USERNAME}", realm="{self.realm}", nonce="{self.nonce}", '
+            f'uri="{uri}", algorithm=MD5, response="{response}", opaque="{self.opaque}", '
+            f'qop=auth, nc={self.nc:08x}, cnonce="{cnonce}"'
+        )
+
+
+def run_load(port: int, total: int, clients: int, *, digest: bool) -> dict:
+    """POST `total` new submissions from `clients` threads; latencies in seconds."""
+    xml, template_id, photo_name = instance_template()
+    photo = random.Random(7).randbytes(PHOTO_BYTES)
+    boundary = uuid.uuid4().hex
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(total))
+    uri = "/submission?deviceID=collect:bench"
+
+    def body_for() -> bytes:
+        instance = xml.replace(template_id.encode(), f"uuid:{uuid.uuid4()}".encode())
+        return b"".join(
+            [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="xml_submission_file"; '
+                f'filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n'.encode(),
+                instance,
+                f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="{photo_name}"; '
+                f'filename="{photo_name}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode(),
+                photo,
+                f"\r\n--{boundary}--\r\n".encode(),
+            ]
+        )
+
+    def client() -> None:
+        auth = None
+        if digest:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("HEAD", uri)
+            auth = Digest(conn.getresponse().headers["WWW-Authenticate"])
+            conn.close()
+        conn = None
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                break
+            body = body_for()
+            headers = {
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "X-OpenRosa-Version": "1.0",
+            }
+            if auth:
+                headers["Authorization"] = auth.header("POST", uri)
+            started = time.perf_counter()
+            for attempt in range(3):
+                try:
+                    if conn is None:
+                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    conn.request("POST", uri, body=body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    break
+                except (ConnectionError, http.client.HTTPException):
+                    conn = None
+                    if attempt == 2:
+                        raise
+            elapsed = time.perf_counter() - started
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = None
+            with lock:
+                latencies.append(elapsed)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "submissions": len(latencies),
+        "seconds": round(wall, 2),
+        "per_second": round(len(latencies) / wall, 1),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
+        "statuses": statuses,
+        "body_bytes": len(body_for()),
+    }
+
+
+def count_rows(database_url: str, prefix: str) -> tuple[int, int]:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT count(*), count(DISTINCT instance_id) FROM collect_submission"
+            " WHERE instance_id LIKE %s",
+            (f"{prefix}%",),
+        ).fetchone()
+    return rows[0], rows[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=10_000)
+    parser.add_argument("--bare-submissions", type=int, default=3_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="zouqu-bench."))
+    try:
+        with postgres() as database_url:
+            env = {
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "DATABASE_CONN_MAX_AGE": "600",
+                "MEDIA_ROOT": str(work / "media"),
+                "ZOUQU_VAR_DIR": str(work),
+                "LOG_LEVEL": "WARNING",
+            }
+            manage(env, "migrate", "--noinput")
+            manage(env, "load_demo")
+            manage(env, "publish_form", str(REPO / "forms" / f"{FORM_ID}.xlsx"))
+            ids = manage(
+                env,
+                "shell",
+                "-c",
+                "from collect.models import Form; from accounts.models import User; "
+                f"f = Form.objects.get(form_id='{FORM_ID}'); "
+                f"print(f.pk, f.current_version_id, User.objects.get(username='{USERNAME}').pk)",
+            ).split()[-3:]
+
+            with gunicorn(env, "config.wsgi:application", "server", args, work / "django.log") as (
+                port,
+                master,
+            ):
+                sampler = RssSampler(master)
+                sampler.start()
+                django = run_load(port, args.submissions, args.clients, digest=True)
+                sampler.stopped.set()
+                sampler.join()
+            stored, distinct = count_rows(database_url, "uuid:")
+
+            bare_env = {
+                **env,
+                "BARE_FORM_PK": ids[0],
+                "BARE_VERSION_PK": ids[1],
+                "BARE_USER_PK": ids[2],
+            }
+            with gunicorn(
+                bare_env, "bare_app:application", "benchmarks", args, work / "bare.log"
+            ) as (
+                port,
+                _,
+            ):
+                bare = run_load(port, args.bare_submissions, args.clients, digest=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    memory = {
+        str(pid): {
+            "first_mib": round(s[0] / 1024, 1),
+            "last_mib": round(s[-1] / 1024, 1),
+            "max_mib": round(max(s) / 1024, 1),
+        }
+        for pid, s in sampler.samples.items()
+        if s
+    }
+    result = {
+        "config": vars(args) | {"json": None},
+        "django": django,
+        "bare": bare,
+        "ratio": round(django["per_second"] / bare["per_second"], 2),
+        "rows_stored": stored,
+        "rows_distinct": distinct,
+        "worker_rss": memory,
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    ok = stored == distinct == django["statuses"].get(201, 0) == args.submissions
+    targets = django["per_second"] >= 150 and django["p99_ms"] < 300 and result["ratio"] >= 0.5
+    print(f"rows match submissions: {ok}; targets met: {targets}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
