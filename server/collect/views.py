@@ -376,7 +376,8 @@ def collect_settings_payload(*, server_url: str, username: str, password: str | 
     return base64.b64encode(packed).decode("ascii")
 
 
-@login_required
+# Django's admin login admits staff only; field workers sign in through DRF's login page.
+@login_required(login_url="/api-auth/login/")
 def collect_qr_page(request):
     """This user's QR code for ODK Collect; the password goes in only when they type it."""
     password = None

@@ -15,7 +15,17 @@ def test_it_needs_a_login(db, client):
     response = client.get("/collect/qr/")
 
     assert response.status_code == 302
-    assert "/login/" in response["Location"]
+    assert response["Location"].startswith("/api-auth/login/?next=/collect/qr/")
+
+
+def test_it_lets_a_village_worker_sign_in_and_see_the_page(users, client):
+    signed_in = client.post(
+        "/api-auth/login/?next=/collect/qr/",
+        {"username": "worker", "password": PASSWORD, "next": "/collect/qr/"},
+    )
+
+    assert signed_in.status_code == 302
+    assert client.get("/collect/qr/").status_code == 200
 
 
 def test_it_shows_server_url_and_username_without_the_password(users, client):
