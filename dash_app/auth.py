@@ -51,6 +51,7 @@ def _login_page(error: str = "", next_url: str = "", username: str = "") -> str:
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{t["login_title"]} · {labels.APP_TITLE}</title>
+<link rel="icon" href="{_base()}_favicon.ico">
 <link rel="stylesheet" href="{_base()}assets/style.css"></head>
 <body class="login-body"><main class="login-box">
 <h1>{labels.APP_TITLE}</h1>
