@@ -58,7 +58,8 @@ def _login_page(error: str = "", next_url: str = "", username: str = "") -> str:
 <form method="post" action="{login_path()}" id="login-form">
 {error_html}
 <label for="username">{t["username"]}</label>
-<input id="username" name="username" autocomplete="username" required value="{html.escape(username)}">
+<input id="username" name="username" autocomplete="username" required
+ value="{html.escape(username)}">
 <label for="password">{t["password"]}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <input type="hidden" name="next" value="{html.escape(next_url)}">

@@ -242,16 +242,41 @@ def _in_town(frame: pd.DataFrame, admin_codes: set[str]) -> pd.DataFrame:
 
 
 def _build(town_code, as_of, raw, registry, places, fingerprint) -> Dataset:
-    """Tidy, keep the town's rows, and run ``etl.indicators.all_indicators``."""
+    from etl import extract
+    from registry.models import Town
+
+    return dataset_compute(
+        town_code=town_code,
+        town_name=Town.objects.get(code=town_code).name,
+        as_of=as_of,
+        raw=raw,
+        dictionary=extract.data_dictionary_read(),
+        registry=registry,
+        places=places,
+        fingerprint=fingerprint,
+    )
+
+
+def dataset_compute(
+    *,
+    town_code: str,
+    town_name: str,
+    as_of: dt.date,
+    raw: pd.DataFrame,
+    dictionary: pd.DataFrame,
+    registry,
+    places: dict[str, pd.DataFrame],
+    fingerprint: str = "",
+) -> Dataset:
+    """Tidy the submissions, keep the town's rows and run ``etl.indicators.all_indicators``
+    for every dashboard period. Pure: DataFrames in, a Dataset out."""
     from dataclasses import fields, replace
 
     from etl import extract, indicators, pipeline, tidy
     from etl.targets import SEED_TARGETS
-    from registry.models import Town
 
-    town = Town.objects.get(code=town_code)
     admin_codes = set(places["admin_villages"]["code"])
-    tables = tidy.tidy_submissions(raw, extract.data_dictionary_read())
+    tables = tidy.tidy_submissions(raw, dictionary)
     tables = replace(
         tables,
         **{
@@ -280,7 +305,7 @@ def _build(town_code, as_of, raw, registry, places, fingerprint) -> Dataset:
     run = pipeline.RunResult(as_of=as_of, registry=town_registry, tables=tables, outputs=outputs)
     return Dataset(
         town_code=town_code,
-        town_name=town.name,
+        town_name=town_name,
         as_of=as_of,
         fingerprint=fingerprint,
         run=run,

@@ -55,7 +55,8 @@ def alerts_update(state_data):
         items = []
         for a in rows.itertuples():
             if a.param == "village":
-                href = f"{common.base()}{a.page}{build(State(year=state.year, quarter=state.quarter, village=a.code))}"
+                target = State(year=state.year, quarter=state.quarter, village=a.code)
+                href = f"{common.base()}{a.page}{build(target)}"
             else:
                 href = f"{common.base()}{a.page}{build(keep)}&{a.param}={a.code}"
             items.append(

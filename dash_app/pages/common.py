@@ -47,7 +47,8 @@ def table(table_id: str, frame: pd.DataFrame | None, columns: list[tuple[str, st
             "textAlign": "left",
             "whiteSpace": "normal",
             "height": "auto",
-            "minWidth": "64px",
+            "minWidth": "88px",
+            "maxWidth": "260px",
         },
         style_header={"backgroundColor": "#eef2f5", "fontWeight": "600"},
         style_data_conditional=[

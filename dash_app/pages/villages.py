@@ -97,7 +97,8 @@ def village_detail(active_cell, state_data):
     base = common.base()
     return [
         html.H3(
-            f"{title}：{labels.TEXT['facilities']} {len(facilities)}，{labels.TEXT['water_bodies']} {len(water)}"
+            f"{title}：{labels.TEXT['facilities']} {len(facilities)}，"
+            f"{labels.TEXT['water_bodies']} {len(water)}"
         ),
         html.Ul(
             className="record-list",

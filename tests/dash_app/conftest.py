@@ -194,7 +194,9 @@ def login(page, dashboard: Dashboard, username: str = "official") -> None:
 @pytest.fixture(scope="session")
 def logged_in_context(browser, dashboard):
     """A desktop browser context with the official logged in (session cookie kept)."""
-    context = browser.new_context(viewport=dict(zip(("width", "height"), SIZES["desktop"])))
+    context = browser.new_context(
+        viewport=dict(zip(("width", "height"), SIZES["desktop"], strict=True))
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     login(page, dashboard)

@@ -1,0 +1,379 @@
+"""The dashboard's data, URL state and figure functions on a small hand-built town: no
+browser, no database (the ETL runs on DataFrames)."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from dash_app import data, figures, urlstate
+from etl import extract, schemas
+
+TOWN = "320404116"
+A = "320404116201"
+B = "320404116203"
+A1, A2, B1 = A + "001", A + "002", B + "001"
+AS_OF = dt.date(2025, 12, 31)
+
+
+def conform(schema, rows: list[dict]) -> pd.DataFrame:
+    return schemas.conform(schema, pd.DataFrame(rows)) if rows else schemas.empty(schema)
+
+
+def natural(code: str, mode: str) -> dict:
+    return {
+        "code": code,
+        "admin_village_code": code[:12],
+        "name": f"演示{code[-3:]}",
+        "households": 10,
+        "households_connected": 0 if mode == "none" else 8,
+        "is_planned_relocation": False,
+        "sewage_mode": mode,
+    }
+
+
+def facility(code: str, village: str, status: str | None, date: str | None) -> dict:
+    return {
+        "code": code,
+        "name": f"设施{code}",
+        "admin_village_code": village[:12],
+        "natural_village_code": village,
+        "in_service": True,
+        "status": status,
+        "status_date": pd.Timestamp(date) if date else pd.NaT,
+    }
+
+
+def water(code: str, village: str, stage: str, date: str) -> dict:
+    return {
+        "code": code,
+        "name": f"水体{code}",
+        "admin_village_code": village[:12],
+        "natural_village_code": village,
+        "stage": stage,
+        "stage_date": pd.Timestamp(date),
+        "is_confirmed": True,
+    }
+
+
+@pytest.fixture(scope="module")
+def ds() -> data.Dataset:
+    """Town: A1 sewer, A2 untreated, B1 centralised (coverage 2/3; A 50 %, B 100 %).
+    F1 normal in May, F2 stopped in October, F3 never inspected. W1 in monitoring since
+    January (overdue), W2 rebound, W3 closed."""
+    registry = extract.Registry(
+        admin_villages=pd.DataFrame({"code": [TOWN, A, B], "name": ["邹区镇", "甲村", "乙村"]}),
+        natural_villages=conform(
+            schemas.NATURAL_VILLAGES,
+            [natural(A1, "sewer"), natural(A2, "none"), natural(B1, "centralized")],
+        ),
+        facilities=conform(
+            schemas.FACILITIES,
+            [
+                facility("ZQ-WS-001", A1, "normal", "2025-05-15"),
+                facility("ZQ-WS-002", B1, "stopped", "2025-10-01"),
+                facility("ZQ-WS-003", A2, None, None),
+            ],
+        ),
+        water_bodies=conform(
+            schemas.WATER_BODIES,
+            [
+                water("ZQ-HC-001", A1, "monitoring", "2025-01-10"),
+                water("ZQ-HC-002", B1, "rebound", "2025-11-01"),
+                water("ZQ-HC-003", A2, "closed", "2025-06-01"),
+            ],
+        ),
+    )
+    places = {
+        "admin_villages": pd.DataFrame(
+            {
+                "code": [A, B],
+                "name": ["甲村", "乙村"],
+                "kind": ["village", "village"],
+                "latitude": [31.75, 31.80],
+                "longitude": [119.80, 119.85],
+            }
+        ),
+        "natural_villages": pd.DataFrame(
+            {"code": [A1, A2, B1], "latitude": [31.74, 31.76, 31.80], "longitude": [119.79] * 3}
+        ),
+        "facilities": pd.DataFrame(
+            {
+                "code": ["ZQ-WS-001", "ZQ-WS-002", "ZQ-WS-003"],
+                "latitude": [31.74, 31.80, 31.76],
+                "longitude": [119.79, 119.85, 119.80],
+                "process_type": ["ao", "ao", "wetland"],
+            }
+        ),
+        "water_bodies": pd.DataFrame(
+            {
+                "code": ["ZQ-HC-001", "ZQ-HC-002", "ZQ-HC-003"],
+                "latitude": [31.74, 31.80, 31.76],
+                "longitude": [119.79, 119.85, 119.80],
+                "kind": ["pond", "ditch", "creek"],
+            }
+        ),
+    }
+    return data.dataset_compute(
+        town_code=TOWN,
+        town_name="邹区镇",
+        as_of=AS_OF,
+        raw=schemas.empty(schemas.RAW_SUBMISSIONS),
+        dictionary=extract.data_dictionary_read(),
+        registry=registry,
+        places=places,
+    )
+
+
+@pytest.fixture
+def viewer() -> data.Viewer:
+    return data.Viewer(
+        user_id=1,
+        username="official",
+        display_name="official",
+        role="town_official",
+        role_label="镇级管理人员",
+        town_code=TOWN,
+        admin_village_codes=frozenset({A, B}),
+        facility_codes=frozenset({"ZQ-WS-001", "ZQ-WS-002", "ZQ-WS-003"}),
+        water_body_codes=frozenset({"ZQ-HC-001", "ZQ-HC-002", "ZQ-HC-003"}),
+    )
+
+
+def test_dashboard_periods_are_years_and_quarters_up_to_the_cutoff():
+    periods = data.dashboard_periods(dt.date(2026, 2, 1))
+    assert periods[:5] == ["2020", "2020-Q1", "2020-Q2", "2020-Q3", "2020-Q4"]
+    assert periods[-2:] == ["2026", "2026-Q1"]
+    assert len(data.dashboard_periods(AS_OF)) == 6 * 5
+
+
+def test_cards_are_the_etl_values_with_gap_and_met(ds):
+    cards = data.indicator_cards(ds.results, TOWN, "2025").set_index("code")
+    coverage = cards.loc["SEWAGE_COVERAGE"]
+    assert coverage["value"] == pytest.approx(200 / 3)
+    assert coverage["target"] == 90.0
+    assert coverage["gap"] == pytest.approx(90 - 200 / 3)
+    assert coverage["met"] is False
+    assert (coverage["numerator"], coverage["denominator"]) == (2.0, 3.0)
+    # Water: one of three closed.
+    assert cards.loc["BLACK_WATER_ELIMINATION", "value"] == pytest.approx(100 / 3)
+    # No film reports: no value, no verdict, no gap.
+    film = cards.loc["FILM_RECOVERY"]
+    assert pd.isna(film["value"]) and film["met"] is None and pd.isna(film["gap"])
+    village_b = data.indicator_cards(ds.results, TOWN, "2025", B).set_index("code")
+    assert village_b.loc["SEWAGE_COVERAGE", "value"] == 100.0
+    assert village_b.loc["SEWAGE_COVERAGE", "met"] is True
+    assert village_b.loc["SEWAGE_COVERAGE", "gap"] == 0.0
+
+
+def test_quarterly_series_runs_from_2020_in_order(ds):
+    series = data.quarterly_series(ds.results, TOWN, "SEWAGE_COVERAGE")
+    assert list(series["period"][:2]) == ["2020-Q1", "2020-Q2"]
+    assert series["period"].iloc[-1] == "2025-Q4"
+    assert series["date"].is_monotonic_increasing
+    assert len(series) == 24
+
+
+def quarters(values: list[float], first: str = "2023-03-31") -> pd.DataFrame:
+    dates = pd.date_range(first, periods=len(values), freq="QE")
+    return pd.DataFrame(
+        {"period": [f"q{i}" for i in range(len(values))], "date": dates, "value": values}
+    )
+
+
+def test_projection_extends_the_recent_pace_to_the_deadline():
+    series = quarters([60.0, 62.0, 64.0, 66.0], first="2024-03-31")  # +2 points a quarter
+    projected = data.projection(series, deadline=pd.Timestamp(2025, 12, 31))
+    assert list(projected["date"]) == [pd.Timestamp(2024, 12, 31), pd.Timestamp(2025, 12, 31)]
+    assert projected["value"].iloc[0] == 66.0
+    assert projected["value"].iloc[1] == pytest.approx(74.0, abs=0.2)
+
+
+def test_projection_is_clipped_and_continues_past_a_passed_deadline():
+    series = quarters([80.0, 90.0, 100.0], first="2026-03-31")
+    projected = data.projection(series, deadline=pd.Timestamp(2025, 12, 31))
+    assert projected["date"].iloc[1] == pd.Timestamp(2027, 9, 30)
+    assert projected["value"].iloc[1] == 100.0
+
+
+def test_projection_needs_two_values():
+    assert data.projection(quarters([float("nan"), 50.0])).empty
+
+
+def test_facility_table_groups_status_and_counts_days(ds, viewer):
+    table = data.facility_table(ds, pd.Timestamp(AS_OF), viewer).set_index("facility_code")
+    assert table.loc["ZQ-WS-001", "status_group"] == "normal"
+    assert table.loc["ZQ-WS-002", "status_group"] == "abnormal"
+    assert table.loc["ZQ-WS-003", "status_group"] == "uninspected"
+    assert table.loc["ZQ-WS-002", "days_since"] == (AS_OF - dt.date(2025, 10, 1)).days
+    assert pd.isna(table.loc["ZQ-WS-003", "days_since"])
+    assert table.loc["ZQ-WS-001", "admin_village_name"] == "甲村"
+
+
+def test_lists_keep_to_the_viewers_scope(ds, viewer):
+    narrow = data.Viewer(
+        **{
+            **viewer.__dict__,
+            "admin_village_codes": frozenset({A}),
+            "facility_codes": frozenset({"ZQ-WS-001"}),
+            "water_body_codes": frozenset({"ZQ-HC-001"}),
+        }
+    )
+    assert list(data.facility_table(ds, pd.Timestamp(AS_OF), narrow)["facility_code"]) == [
+        "ZQ-WS-001"
+    ]
+    assert list(data.water_table(ds, pd.Timestamp(AS_OF), narrow)["water_body_code"]) == [
+        "ZQ-HC-001"
+    ]
+    villages = data.village_table(ds, "2025", narrow)
+    assert set(villages["admin_village_code"]) == {A}
+
+
+def test_water_table_flags_overdue_monitoring_and_rebound(ds, viewer):
+    table = data.water_table(ds, pd.Timestamp(AS_OF), viewer).set_index("water_body_code")
+    assert table.loc["ZQ-HC-001", "overdue"]
+    assert not table.loc["ZQ-HC-002", "overdue"] and table.loc["ZQ-HC-002", "rebound"]
+    assert not table.loc["ZQ-HC-003", "overdue"] and not table.loc["ZQ-HC-003", "rebound"]
+    # Three months earlier the monitoring body was not yet overdue.
+    early = data.water_table(ds, pd.Timestamp(2025, 3, 31), viewer).set_index("water_body_code")
+    assert not early.loc["ZQ-HC-001", "overdue"]
+    counts = data.stage_counts(table, ["monitoring", "rebound", "closed", "works"])
+    assert dict(zip(counts["stage"], counts["count"], strict=True)) == {
+        "monitoring": 1,
+        "rebound": 1,
+        "closed": 1,
+        "works": 0,
+    }
+
+
+def test_village_table_has_both_levels_with_etl_values(ds, viewer):
+    table = data.village_table(ds, "2025", viewer).set_index("code")
+    assert table.loc[A, "level"] == "admin_village"
+    assert table.loc[A, "coverage"] == 50.0
+    assert table.loc[A, "natural_villages"] == 2
+    assert table.loc[A, "facilities"] == 2
+    assert table.loc[A1, "level"] == "natural_village"
+    assert table.loc[A2, "coverage"] == 0.0
+    assert table.loc[B1, "water_bodies"] == 1
+
+
+def test_alerts_name_each_problem_and_its_record(ds, viewer):
+    alerts = data.alerts(ds, "2025", viewer)
+    kinds = {(a.kind, a.code) for a in alerts.itertuples()}
+    assert ("facility_abnormal", "ZQ-WS-002") in kinds
+    assert ("facility_not_inspected_90", "ZQ-WS-001") in kinds  # May -> December
+    assert ("facility_not_inspected_90", "ZQ-WS-003") in kinds  # never inspected
+    assert ("water_rebound", "ZQ-HC-002") in kinds
+    assert ("water_overdue", "ZQ-HC-001") in kinds
+    assert ("village_below_target", A) in kinds
+    assert ("village_below_target", B) in kinds  # B: operation 0 %, water 0 %
+    assert alerts["kind"].iloc[0] == "facility_abnormal"
+    row = alerts.loc[alerts["kind"] == "facility_abnormal"].iloc[0]
+    assert (row["page"], row["param"]) == ("facilities", "facility")
+    only_a = data.alerts(ds, "2025", viewer, A)
+    assert "ZQ-WS-002" not in set(only_a["code"])
+
+
+def test_not_inspected_for_30_days(ds, viewer):
+    alerts = data.alerts(ds, "2025-Q2", viewer)  # cut-off 30 June: F1 inspected 15 May
+    assert ("facility_not_inspected_30", "ZQ-WS-001") in {
+        (a.kind, a.code) for a in alerts.itertuples()
+    }
+
+
+def test_workbook_is_the_etl_workbook(ds):
+    workbook = openpyxl.load_workbook(io.BytesIO(data.workbook_bytes(ds, 2025)))
+    assert workbook.sheetnames[0] == "汇总"
+    assert "设施台账" in workbook.sheetnames
+    with pytest.raises(ValueError):
+        data.workbook_bytes(ds, 2019)
+
+
+def test_convex_hull_is_a_closed_ring_around_the_points():
+    points = pd.DataFrame(
+        {"longitude": [0.0, 1.0, 1.0, 0.0, 0.5, float("nan")], "latitude": [0, 0, 1, 1, 0.5, 3]}
+    )
+    ring = data.convex_hull(points)
+    assert len(ring) == 5
+    assert tuple(ring.iloc[0]) == tuple(ring.iloc[-1])
+    assert (0.5, 0.5) not in set(zip(ring["longitude"], ring["latitude"], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("", urlstate.State(2025)),
+        ("?year=2024&quarter=3&village=320404116201", urlstate.State(2024, 3, A)),
+        ("?year=1999&quarter=7&village=abc", urlstate.State(2025)),
+        ("?year=2030", urlstate.State(2025)),
+        ("?facility=ZQ-WS-001", urlstate.State(2025, facility="ZQ-WS-001")),
+    ],
+)
+def test_url_state_parses_with_safe_defaults(search, expected):
+    assert urlstate.parse(search, AS_OF) == expected
+
+
+def test_url_state_round_trips():
+    state = urlstate.State(2024, 2, A, facility="ZQ-WS-001")
+    assert urlstate.parse(urlstate.build(state), AS_OF) == state
+    assert "facility" not in urlstate.build(state, keep_selection=False)
+    assert state.period == "2024-Q2" and urlstate.State(2024).period == "2024"
+
+
+def test_trend_figure_has_actual_target_projection_and_deadline():
+    series = quarters([60.0, 62.0, 64.0], first="2024-03-31")
+    fig = figures.trend(
+        series,
+        data.projection(series),
+        title="污水治理覆盖率",
+        target=90.0,
+        deadline=data.DEADLINE,
+    )
+    names = [trace.name for trace in fig.data]
+    assert names == ["实际值", "按当前进度预测", "目标 90%"]
+    assert list(fig.data[2].y) == [90.0, 90.0]
+    assert any(shape.x0 == data.DEADLINE for shape in fig.layout.shapes)
+
+
+def test_trend_without_values_says_so():
+    fig = figures.trend(
+        quarters([float("nan")] * 3),
+        pd.DataFrame(),
+        title="秸秆",
+        target=98.0,
+        deadline=data.DEADLINE,
+    )
+    assert "暂无数据" in fig.layout.annotations[0].text
+
+
+def test_facility_map_tells_status_by_shape_and_colour_without_tiles(ds, viewer):
+    table = data.facility_table(ds, pd.Timestamp(AS_OF), viewer)
+    outline = data.convex_hull(ds.natural_villages)
+    fig = figures.facility_map(table, ds.admin_villages, outline, selected="ZQ-WS-002")
+    by_name = {trace.name: trace for trace in fig.data}
+    assert by_name["正常（1）"].marker.symbol == "circle"
+    assert by_name["异常（1）"].marker.symbol == "x"
+    assert by_name["未巡查（1）"].marker.symbol == "circle-open"
+    assert {trace.type for trace in fig.data} == {"scatter"}  # no map tiles, no topojson
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert "ZQ-WS-002" in by_name
+
+
+def test_bars_and_sparkline():
+    frame = pd.DataFrame(
+        {"admin_village_name": ["甲村", "乙村"], "value": [80.0, 95.0], "met": [False, True]}
+    )
+    bars = figures.village_bars(frame, title="农膜", target=90.0)
+    assert list(bars.data[0].y) == ["✘ 甲村", "乙村"]
+    stages = figures.stage_bar(pd.DataFrame({"stage": ["closed", "screened"], "count": [2, 5]}))
+    assert list(stages.data[0].x)[:1] == ["排查确认"] and list(stages.data[0].y)[-2] == 2
+    spark = figures.sparkline(quarters([1.0, 2.0]), 90.0)
+    assert spark.layout.height == 60
+
+
+def test_graph_config_downloads_png_without_kaleido():
+    config = figures.graph_config("trend_x")
+    assert config["toImageButtonOptions"]["format"] == "png"
+    assert config["toImageButtonOptions"]["filename"] == "trend_x"
