@@ -158,11 +158,14 @@ def dataset(town_code: str) -> Dataset:
             and time.monotonic() - checked < RECHECK_SECONDS
         ):
             return cached
-        raw, registry, places = _read(town_code)
-        fingerprint = _fingerprint(raw, registry, places)
+        registry, places = _read_registry(town_code)
+        fingerprint = _fingerprint(_submissions_state(), registry, places)
         if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
             _CACHE[town_code] = (time.monotonic(), cached)
             return cached
+        from etl import extract
+
+        raw = extract.submissions_read()
         fresh = _build(town_code, as_of, raw, registry, places, fingerprint)
         _CACHE[town_code] = (time.monotonic(), fresh)
         return fresh
@@ -184,11 +187,25 @@ def warm(town_code: str) -> threading.Thread:
     return thread
 
 
-def _read(town_code: str):
+def _submissions_state() -> pd.DataFrame:
+    """A cheap summary that changes whenever a submission is added, edited or reviewed."""
+    from django.db.models import Count, Max, Q
+
+    from collect.models import Submission
+
+    summary = Submission.objects.aggregate(
+        rows=Count("id"),
+        current=Count("id", filter=Q(is_current=True)),
+        last_id=Max("id"),
+        last_update=Max("updated_at"),
+    )
+    return pd.DataFrame([summary])
+
+
+def _read_registry(town_code: str):
     from etl import extract
     from registry.models import AdministrativeVillage, NaturalVillage, SewageFacility, WaterBody
 
-    raw = extract.submissions_read()
     registry = extract.registry_read()
     places = {
         "admin_villages": pd.DataFrame.from_records(
@@ -216,13 +233,13 @@ def _read(town_code: str):
             columns=["code", "latitude", "longitude", "kind"],
         ),
     }
-    return raw, registry, places
+    return registry, places
 
 
-def _fingerprint(raw: pd.DataFrame, registry, places: dict[str, pd.DataFrame]) -> str:
+def _fingerprint(submissions: pd.DataFrame, registry, places: dict[str, pd.DataFrame]) -> str:
     digest = hashlib.sha256()
     frames = [
-        raw[["instance_id", "is_current", "submitted_at", "review_state"]],
+        submissions,
         registry.natural_villages,
         registry.facilities,
         registry.water_bodies,
@@ -573,7 +590,8 @@ def water_table(
 ) -> pd.DataFrame:
     """The ETL's water-body ledger on ``cutoff`` with location and two dashboard flags:
     ``rebound`` (stage 返黑) and ``overdue`` (in 整治后监测 with no monitoring visit for
-    more than a quarter)."""
+    more than a quarter, counted from the last visit or, before the first, from the stage
+    date); ``last_monitoring`` is the last post-remediation monitoring visit."""
     from etl import ledgers
 
     observed = ds.run.tables.water_observations
@@ -584,8 +602,10 @@ def water_table(
     visits = observed.loc[
         observed["purpose"].eq("post_monitoring") & observed["recorded_on"].le(cutoff)
     ]
-    last_visit = visits.groupby("water_body_code")["recorded_on"].max()
-    last_seen = ledger["water_body_code"].map(last_visit).fillna(ledger["stage_date"])
+    last_visit = ledger["water_body_code"].map(
+        visits.groupby("water_body_code")["recorded_on"].max()
+    )
+    last_seen = last_visit.fillna(ledger["stage_date"])  # monitoring starts at the stage date
     overdue = ledger["stage"].eq("monitoring") & (
         last_seen.isna() | ((cutoff - last_seen).dt.days > MONITORING_OVERDUE_DAYS)
     )
@@ -599,7 +619,7 @@ def water_table(
             "admin_village_name": ledger["admin_village_code"].map(names),
             "stage": ledger["stage"],
             "stage_date": pd.to_datetime(ledger["stage_date"]),
-            "last_monitoring": pd.to_datetime(last_seen),
+            "last_monitoring": pd.to_datetime(last_visit),
             "overdue": overdue.astype(bool),
             "rebound": ledger["stage"].eq("rebound"),
             "kind": ledger["water_body_code"].map(places["kind"]),
@@ -711,7 +731,8 @@ def alerts(ds: Dataset, period: str, viewer: Viewer, village: str | None = None)
         if w.rebound:
             rows.append({**base, "kind": "water_rebound", "detail": w.stage_date})
         if w.overdue:
-            rows.append({**base, "kind": "water_overdue", "detail": w.last_monitoring})
+            last = w.last_monitoring if pd.notna(w.last_monitoring) else w.stage_date
+            rows.append({**base, "kind": "water_overdue", "detail": last})
     names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
     below = ds.results.loc[
         (ds.results["level"] == "admin_village")
@@ -779,6 +800,31 @@ def convex_hull(points: pd.DataFrame) -> pd.DataFrame:
     ring = lower[:-1] + upper[:-1]
     ring.append(ring[0])
     return pd.DataFrame({"longitude": [p[0] for p in ring], "latitude": [p[1] for p in ring]})
+
+
+# --------------------------------------------------------------------------- map tiles
+
+TILE_URLS = {
+    # 天地图 web-mercator vector tiles; CGCS2000, no shift from WGS-84.
+    "tianditu": "https://t0.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+    "&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+    # 高德 road tiles, drawn in GCJ-02: points are shifted with geo.wgs84_to_gcj02.
+    "amap": "https://webrd01.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
+    "&x={x}&y={y}&z={z}",
+}
+
+
+def map_tiles() -> tuple[str, str] | None:
+    """The optional tile layer: DASH_MAP_TILES=tianditu (with DASH_TIANDITU_KEY) or amap.
+    None (the default): no external tiles, the map draws only our own data."""
+    name = os.environ.get("DASH_MAP_TILES", "").strip().lower()
+    if name == "tianditu":
+        key = os.environ.get("DASH_TIANDITU_KEY", "").strip()
+        return (name, TILE_URLS[name].replace("{key}", key)) if key else None
+    if name == "amap":
+        return name, TILE_URLS[name]
+    return None
 
 
 # --------------------------------------------------------------------------- downloads

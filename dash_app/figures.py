@@ -102,7 +102,7 @@ def trend(
     """Quarterly values from the baseline, the target line, the deadline and the projection
     at the current pace."""
     if series["value"].notna().sum() == 0:
-        return empty(f"{title}：{labels.TEXT['no_data']}", height=300)
+        return empty(f"{title}：{labels.TEXT['no_data']}", height=300)  # same as a trend
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -163,10 +163,16 @@ def facility_map(
     outline: pd.DataFrame,
     *,
     selected: str | None = None,
+    tiles: tuple[str, str] | None = None,
 ) -> go.Figure:
     """Facilities by status group on plain longitude/latitude axes (no tiles), with the
     town outline and the administrative villages from our own data. Equal-distance axes:
-    one degree of longitude is cos(latitude) of one degree of latitude."""
+    one degree of longitude is cos(latitude) of one degree of latitude.
+
+    ``tiles`` (name, URL template) draws the same points over a raster tile layer instead;
+    for ``amap`` every point is moved to GCJ-02 first."""
+    if tiles is not None:
+        return _tiled_map(facilities, villages, outline, selected=selected, tiles=tiles)
     fig = go.Figure()
     if not outline.empty:
         fig.add_trace(
@@ -320,3 +326,48 @@ def water_history(history: pd.DataFrame, *, title: str) -> go.Figure:
             annotation_font_size=10,
         )
     return _layout(fig, title=title, height=300)
+
+
+def _tiled_map(facilities, villages, outline, *, selected, tiles) -> go.Figure:
+    from dash_app.geo import for_tiles
+
+    name, url = tiles
+    facilities, villages, outline = (for_tiles(f, name) for f in (facilities, villages, outline))
+    fig = go.Figure()
+    if not outline.empty:
+        fig.add_trace(
+            go.Scattermap(
+                lon=outline["longitude"],
+                lat=outline["latitude"],
+                mode="lines",
+                name=labels.TEXT["town_outline"],
+                line={"color": COLOURS["outline"], "width": 1},
+                hoverinfo="skip",
+            )
+        )
+    for group, label in labels.STATUS_GROUP.items():
+        rows = facilities.loc[facilities["status_group"] == group]
+        fig.add_trace(
+            go.Scattermap(
+                lon=rows["longitude"],
+                lat=rows["latitude"],
+                mode="markers",
+                name=f"{label}（{len(rows)}）",
+                marker={"color": COLOURS[group], "size": 10 if group != "uninspected" else 8},
+                customdata=rows[["facility_code", "facility_name"]].to_numpy(),
+                hovertemplate="%{customdata[0]} %{customdata[1]}<br>" + label + "<extra></extra>",
+            )
+        )
+    centre = facilities[["latitude", "longitude"]].mean()
+    fig.update_layout(
+        map={
+            "style": "white-bg",
+            "layers": [{"sourcetype": "raster", "source": [url], "below": "traces"}],
+            "center": {
+                "lat": float(centre["latitude"]) if pd.notna(centre["latitude"]) else 31.78,
+                "lon": float(centre["longitude"]) if pd.notna(centre["longitude"]) else 119.86,
+            },
+            "zoom": 11,
+        }
+    )
+    return _layout(fig, title=labels.TEXT["map_title"], height=520)

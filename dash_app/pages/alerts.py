@@ -8,6 +8,7 @@ from dash_app import auth, data, ids, labels
 from dash_app.pages import common
 from dash_app.urlstate import State, build
 
+OPEN_UP_TO = 30  # longer groups start folded, so the short ones stay in view
 SEVERE = {"facility_abnormal", "water_rebound", "water_overdue", "facility_not_inspected_90"}
 
 
@@ -25,7 +26,7 @@ def detail_text(kind: str, detail) -> str:
     if kind == "water_rebound":
         return f"返黑日期 {common.fmt_date(detail)}"
     if kind == "water_overdue":
-        return f"最近监测 {common.fmt_date(detail)}"
+        return f"最近监测或进入监测 {common.fmt_date(detail)}"
     if kind == "village_below_target":
         code, value, target = detail
         return f"{labels.INDICATOR_SHORT[code]} {value:.1f}%（目标 {target:g}%）"
@@ -71,7 +72,7 @@ def alerts_update(state_data):
             )
         groups.append(
             html.Details(
-                open=kind in SEVERE,
+                open=kind in SEVERE and len(rows) <= OPEN_UP_TO,
                 className=f"alert-group {'severe' if kind in SEVERE else ''}",
                 children=[
                     html.Summary(f"{icon} {labels.ALERT_KIND[kind]}（{len(rows)}）"),

@@ -57,7 +57,9 @@ def facilities_update(state_data):
     if state.village:
         villages = villages.loc[villages["code"] == state.village]
     outline = data.convex_hull(ds.natural_villages.dropna(subset=["latitude", "longitude"]))
-    fig = figures.facility_map(frame, villages, outline, selected=state.facility)
+    fig = figures.facility_map(
+        frame, villages, outline, selected=state.facility, tiles=data.map_tiles()
+    )
     rows = frame.assign(
         id=frame["facility_code"],
         group_label=frame["status_group"].map(GROUP_ICON),

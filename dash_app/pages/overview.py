@@ -97,7 +97,7 @@ def trend_block(code: str, series: pd.DataFrame, target: float, state: State) ->
                 id={"type": ids.TREND_GRAPH, "code": code},
                 figure=fig,
                 config=figures.graph_config(f"trend_{code.lower()}"),
-                style={"height": "300px"},
+                style={"height": f"{fig.layout.height}px"},
             ),
             html.P(note, className="projection-note"),
         ],

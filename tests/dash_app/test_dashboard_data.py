@@ -3,12 +3,13 @@ browser, no database (the ETL runs on DataFrames)."""
 
 import datetime as dt
 import io
+import math
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from dash_app import data, figures, urlstate
+from dash_app import data, figures, geo, urlstate
 from etl import extract, schemas
 
 TOWN = "320404116"
@@ -377,3 +378,30 @@ def test_graph_config_downloads_png_without_kaleido():
     config = figures.graph_config("trend_x")
     assert config["toImageButtonOptions"]["format"] == "png"
     assert config["toImageButtonOptions"]["filename"] == "trend_x"
+
+
+def test_gcj02_shift_is_about_half_a_kilometre_at_the_town_centre():
+    lat, lon = 31.78, 119.86
+    gcj_lat, gcj_lon = geo.wgs84_to_gcj02(lat, lon)
+    east_m = (gcj_lon - lon) * 111_320 * math.cos(math.radians(lat))
+    north_m = (gcj_lat - lat) * 110_574
+    assert 400 < east_m < 520 and -300 < north_m < -150  # domain reference §2: ~450 E, ~230 S
+    assert geo.wgs84_to_gcj02(48.85, 2.35) == (48.85, 2.35)  # outside China: unchanged
+
+
+def test_tiles_are_off_by_default_and_shift_only_for_amap(monkeypatch, ds, viewer):
+    monkeypatch.delenv("DASH_MAP_TILES", raising=False)
+    assert data.map_tiles() is None
+    monkeypatch.setenv("DASH_MAP_TILES", "tianditu")
+    assert data.map_tiles() is None  # no key, no layer
+    monkeypatch.setenv("DASH_TIANDITU_KEY", "k123")
+    name, url = data.map_tiles()
+    assert name == "tianditu" and url.endswith("tk=k123")
+    table = data.facility_table(ds, pd.Timestamp(AS_OF), viewer)
+    tianditu = figures.facility_map(table, ds.admin_villages, pd.DataFrame(), tiles=(name, url))
+    amap = figures.facility_map(table, ds.admin_villages, pd.DataFrame(), tiles=("amap", "u"))
+    assert (
+        tianditu.data[0].lat[0] == table.loc[table["status_group"] == "normal", "latitude"].iloc[0]
+    )
+    assert amap.data[0].lon[0] > tianditu.data[0].lon[0] + 0.004  # moved east to GCJ-02
+    assert tianditu.layout.map.layers[0].source == (url,)
