@@ -2,6 +2,8 @@
 overview against the ETL's own values, filters in the URL, alerts linking to records and
 the workbook download."""
 
+import io
+
 import httpx
 import openpyxl
 import pytest
@@ -147,7 +149,7 @@ def test_the_workbook_download_is_a_valid_workbook(page, dashboard, expected):
         page.click("#download-workbook")
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    workbook = openpyxl.load_workbook(download.path())
+    workbook = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()))
     assert "汇总" in workbook.sheetnames
     sheet = workbook["汇总"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
