@@ -691,6 +691,73 @@ def straw_split(details: dict) -> pd.DataFrame:
     )
 
 
+FINDING_COLUMNS = ["kind", "instance_id", "admin_village_code", "latitude", "longitude"]
+
+
+def findings(ds: Dataset, period: str, viewer: Viewer, village: str | None = None) -> pd.DataFrame:
+    """Located findings behind the period's film and straw values: banned-thickness film
+    (reports with a thin-film entry) and open burning (mapped burning sites, else the report's
+    own location). The records are those the ETL counted for the period (its basis)."""
+    outputs = ds.run.outputs
+    film = outputs["FILM_RECOVERY"].basis
+    film = film.loc[(film["period"] == period) & film["thin_film"].astype(bool)]
+    straw = outputs["STRAW_UTILIZATION"].basis
+    straw = straw.loc[straw["period"] == period]
+    tables = ds.run.tables
+    records = tables.film_records.set_index("instance_id")
+    thin = records.loc[records.index.isin(film["record_id"])]
+    parts = [
+        pd.DataFrame(
+            {
+                "kind": "thin_film",
+                "instance_id": thin.index,
+                "admin_village_code": thin["admin_village_code"].to_numpy(),
+                "latitude": thin["latitude"].to_numpy(),
+                "longitude": thin["longitude"].to_numpy(),
+            }
+        )
+    ]
+    straw_records = tables.straw_records.set_index("instance_id")
+    sites = tables.burning_sites.loc[tables.burning_sites["instance_id"].isin(straw["record_id"])]
+    parts.append(
+        pd.DataFrame(
+            {
+                "kind": "burning",
+                "instance_id": sites["instance_id"].to_numpy(),
+                "admin_village_code": sites["instance_id"]
+                .map(straw_records["admin_village_code"])
+                .to_numpy(),
+                "latitude": sites["latitude"].to_numpy(),
+                "longitude": sites["longitude"].to_numpy(),
+            }
+        )
+    )
+    seen = straw.loc[straw["open_burning_seen"].astype(bool) & (straw["burning_sites"] == 0)]
+    seen_records = straw_records.loc[straw_records.index.isin(seen["record_id"])]
+    parts.append(
+        pd.DataFrame(
+            {
+                "kind": "burning",
+                "instance_id": seen_records.index,
+                "admin_village_code": seen_records["admin_village_code"].to_numpy(),
+                "latitude": seen_records["latitude"].to_numpy(),
+                "longitude": seen_records["longitude"].to_numpy(),
+            }
+        )
+    )
+    frame = (
+        pd.concat([p for p in parts if not p.empty], ignore_index=True)
+        if any(not p.empty for p in parts)
+        else pd.DataFrame(columns=FINDING_COLUMNS)
+    )
+    frame = frame.loc[frame["admin_village_code"].isin(viewer.admin_village_codes)]
+    if village:
+        frame = frame.loc[frame["admin_village_code"] == village]
+    return frame.drop_duplicates(["kind", "instance_id", "latitude", "longitude"]).reset_index(
+        drop=True
+    )
+
+
 # --------------------------------------------------------------------------- alerts
 
 ALERT_COLUMNS = ["kind", "code", "name", "admin_village_name", "detail", "page", "param"]

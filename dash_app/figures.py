@@ -166,39 +166,13 @@ def facility_map(
     tiles: tuple[str, str] | None = None,
 ) -> go.Figure:
     """Facilities by status group on plain longitude/latitude axes (no tiles), with the
-    town outline and the administrative villages from our own data. Equal-distance axes:
-    one degree of longitude is cos(latitude) of one degree of latitude.
+    town outline and the administrative villages from our own data.
 
     ``tiles`` (name, URL template) draws the same points over a raster tile layer instead;
     for ``amap`` every point is moved to GCJ-02 first."""
     if tiles is not None:
         return _tiled_map(facilities, villages, outline, selected=selected, tiles=tiles)
-    fig = go.Figure()
-    if not outline.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=outline["longitude"],
-                y=outline["latitude"],
-                name=labels.TEXT["town_outline"],
-                mode="lines",
-                fill="toself",
-                fillcolor="rgba(144,164,174,0.08)",
-                line={"color": COLOURS["outline"], "width": 1, "dash": "dot"},
-                hoverinfo="skip",
-            )
-        )
-    if not villages.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=villages["longitude"],
-                y=villages["latitude"],
-                name=labels.TEXT["village_points"],
-                mode="text",
-                text=villages["name"],
-                textfont={"size": 11, "color": COLOURS["village"]},
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+    fig = _outline_map(villages, outline)
     for group, label in labels.STATUS_GROUP.items():
         rows = facilities.loc[facilities["status_group"] == group]
         fig.add_trace(
@@ -235,12 +209,78 @@ def facility_map(
                     hoverinfo="skip",
                 )
             )
-    lat = facilities["latitude"].dropna()
+    fig = _layout(fig, title=labels.TEXT["map_title"], height=520)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0}, dragmode="pan")
+    return fig
+
+
+def _outline_map(villages: pd.DataFrame, outline: pd.DataFrame) -> go.Figure:
+    """The town outline and village names on equal-distance longitude/latitude axes: one
+    degree of longitude is cos(latitude) of one degree of latitude."""
+    fig = go.Figure()
+    if not outline.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=outline["longitude"],
+                y=outline["latitude"],
+                name=labels.TEXT["town_outline"],
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(144,164,174,0.08)",
+                line={"color": COLOURS["outline"], "width": 1, "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    if not villages.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=villages["longitude"],
+                y=villages["latitude"],
+                name=labels.TEXT["village_points"],
+                mode="text",
+                text=villages["name"],
+                textfont={"size": 11, "color": COLOURS["village"]},
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    lat = pd.concat([outline["latitude"], villages["latitude"]]).dropna()
     mid = float(lat.mean()) if not lat.empty else 31.78
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid)))
-    fig = _layout(fig, title=labels.TEXT["map_title"], height=520)
+    return fig
+
+
+FINDING_STYLE = {
+    "thin_film": ("超薄农膜", "triangle-up", "#e07b00"),
+    "burning": ("露天焚烧", "star", "#c62828"),
+}
+
+
+def findings_map(
+    findings: pd.DataFrame, villages: pd.DataFrame, outline: pd.DataFrame
+) -> go.Figure:
+    """Banned-thickness film and open-burning findings over the town outline (no tiles)."""
+    fig = _outline_map(villages, outline)
+    located = findings.dropna(subset=["latitude", "longitude"])
+    for kind, (label, symbol, colour) in FINDING_STYLE.items():
+        rows = located.loc[located["kind"] == kind]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["longitude"],
+                y=rows["latitude"],
+                name=f"{label}（{len(rows)}）",
+                mode="markers",
+                marker={"symbol": symbol, "size": 12, "color": colour},
+                customdata=rows[["instance_id"]].to_numpy(),
+                hovertemplate=label + " %{customdata[0]}<extra></extra>",
+            )
+        )
+    fig = _layout(fig, title="超薄农膜与露天焚烧发现", height=420)
     fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0}, dragmode="pan")
+    if located.empty:
+        fig.add_annotation(
+            text="本期没有带位置的发现", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+        )
     return fig
 
 

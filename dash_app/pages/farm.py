@@ -21,7 +21,13 @@ def layout(state: State, viewer: data.Viewer):
                     dcc.Graph(id=ids.FARM_STRAW, config=figures.graph_config("straw_by_village")),
                 ],
             ),
-            dcc.Graph(id="farm-split", config=figures.graph_config("straw_split")),
+            html.Div(
+                className="two-col",
+                children=[
+                    dcc.Graph(id="farm-split", config=figures.graph_config("straw_split")),
+                    dcc.Graph(id="farm-map", config=figures.graph_config("farm_findings")),
+                ],
+            ),
         ]
     )
 
@@ -32,6 +38,7 @@ def layout(state: State, viewer: data.Viewer):
     Output(ids.FARM_FILM, "figure"),
     Output(ids.FARM_STRAW, "figure"),
     Output("farm-split", "figure"),
+    Output("farm-map", "figure"),
     Input(ids.PAGE_STATE, "data"),
 )
 def farm_update(state_data):
@@ -77,4 +84,9 @@ def farm_update(state_data):
             straw, title=labels.TEXT["straw_title"], target=targets["STRAW_UTILIZATION"]
         ),
         figures.split_bar(data.straw_split(straw_details), title=labels.TEXT["straw_split"]),
+        figures.findings_map(
+            data.findings(ds, state.period, viewer, state.village),
+            ds.admin_villages.loc[ds.admin_villages["code"].isin(viewer.admin_village_codes)],
+            data.convex_hull(ds.natural_villages.dropna(subset=["latitude", "longitude"])),
+        ),
     )

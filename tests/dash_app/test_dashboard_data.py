@@ -4,6 +4,8 @@ browser, no database (the ETL runs on DataFrames)."""
 import datetime as dt
 import io
 import math
+import sys
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -11,6 +13,9 @@ import pytest
 
 from dash_app import data, figures, geo, urlstate
 from etl import extract, schemas
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "etl"))
+import etl_builders
 
 TOWN = "320404116"
 A = "320404116201"
@@ -405,3 +410,89 @@ def test_tiles_are_off_by_default_and_shift_only_for_amap(monkeypatch, ds, viewe
     )
     assert amap.data[0].lon[0] > tianditu.data[0].lon[0] + 0.004  # moved east to GCJ-02
     assert tianditu.layout.map.layers[0].source == (url,)
+
+
+def test_findings_map_without_findings_still_draws_the_town(ds, viewer):
+    found = data.findings(ds, "2025", viewer)
+    assert found.empty and list(found.columns) == data.FINDING_COLUMNS
+    fig = figures.findings_map(found, ds.admin_villages, data.convex_hull(ds.natural_villages))
+    names = [trace.name for trace in fig.data]
+    assert names[0] == "镇域范围（示意）" and "露天焚烧（0）" in names
+    assert "没有带位置的发现" in fig.layout.annotations[0].text
+
+
+def test_findings_are_the_film_and_straw_records_the_etl_counted(ds, viewer):
+    """Thin film and open burning located from the records in the period's basis."""
+    from dataclasses import replace
+
+    from etl import indicators, pipeline
+
+    common = {"periods": ["2025", "2024"], "targets": {}, "as_of": AS_OF, "town_code": TOWN}
+    film_records = conform(
+        schemas.FILM_RECORDS,
+        [
+            {
+                **etl_builders.film_record("f1", A1, "2025-09-30"),
+                "latitude": 31.7,
+                "longitude": 119.8,
+            },
+            {
+                **etl_builders.film_record("f2", B1, "2024-09-30"),
+                "latitude": 31.8,
+                "longitude": 119.9,
+            },
+        ],
+    )
+    film_entries = conform(
+        schemas.FILM_ENTRIES,
+        [
+            etl_builders.film_entry("f1", 1, 100.0, 80.0, thickness=0.006),
+            etl_builders.film_entry("f2", 1, 100.0, 80.0, thickness=0.006),
+        ],
+    )
+    straw_records = conform(
+        schemas.STRAW_RECORDS,
+        [
+            {
+                **etl_builders.straw_record(
+                    "s1", B1, 2025, "autumn", collectable=10.0, uses={"direct_return_t": 9.0}
+                ),
+                "open_burning_seen": "yes",
+                "latitude": 31.81,
+                "longitude": 119.86,
+            }
+        ],
+    )
+    sites = conform(
+        schemas.BURNING_SITES,
+        [
+            {
+                "instance_id": "s1",
+                "entry": 1,
+                "latitude": 31.82,
+                "longitude": 119.87,
+                "burning_area_mu": 1.0,
+            }
+        ],
+    )
+    tables = replace(
+        ds.run.tables,
+        film_records=film_records,
+        film_entries=film_entries,
+        straw_records=straw_records,
+        burning_sites=sites,
+    )
+    outputs = {
+        **ds.run.outputs,
+        "FILM_RECOVERY": indicators.film_recovery(film_records, film_entries, **common),
+        "STRAW_UTILIZATION": indicators.straw_utilization(straw_records, sites, **common),
+    }
+    run = pipeline.RunResult(as_of=AS_OF, registry=ds.run.registry, tables=tables, outputs=outputs)
+    found = data.findings(replace(ds, run=run), "2025", viewer)
+    assert sorted(zip(found["kind"], found["instance_id"], strict=True)) == [
+        ("burning", "s1"),
+        ("thin_film", "f1"),
+    ]
+    assert found.loc[found["kind"] == "burning", "latitude"].iloc[0] == 31.82  # the mapped site
+    only_a = data.findings(replace(ds, run=run), "2025", viewer, A)
+    assert list(only_a["instance_id"]) == ["f1"]
