@@ -56,7 +56,7 @@ def farm_update(state_data):
         html.Div(
             [
                 html.Span(labels.TEXT["thin_film"]),
-                html.Strong(str(film_details.get("thin_film_findings", 0))),
+                html.Strong(str(int(film_details.get("thin_film_findings", 0)))),
             ],
             className="finding",
         ),
@@ -65,8 +65,8 @@ def farm_update(state_data):
                 html.Span(labels.TEXT["burning"]),
                 html.Strong(
                     str(
-                        straw_details.get("open_burning_reports", 0)
-                        + straw_details.get("burning_sites", 0)
+                        int(straw_details.get("open_burning_reports", 0))
+                        + int(straw_details.get("burning_sites", 0))
                     )
                 ),
             ],
