@@ -154,6 +154,9 @@ def trend(
         font={"size": 11, "color": COLOURS["deadline"]},
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    # Year labels in the middle of their year, so the deadline line (31 Dec 2025) sits at the
+    # end of "2025" rather than on a "2026" tick.
+    fig.update_xaxes(dtick="M12", tickformat="%Y", ticklabelmode="period")
     return _layout(fig, title=title, height=300)
 
 
