@@ -157,3 +157,22 @@ def test_the_workbook_download_is_a_valid_workbook(page, dashboard, expected):
     by_code = {row[9].split()[0]: row for row in rows[header + 1 :] if row[9]}
     coverage = by_code["SEWAGE_COVERAGE"][4]
     assert coverage == pytest.approx(expected["2025"][TOWN]["SEWAGE_COVERAGE"]["value"], abs=0.05)
+
+
+def test_selecting_a_village_drills_down_to_its_facilities_and_water_bodies(page, dashboard):
+    page.goto(f"{dashboard.url}villages?year=2025")
+    table = page.locator("#village-table")
+    table.locator("td[data-dash-column=name]").first.wait_for()
+    # Filter the table to one administrative village by name, then select it.
+    page.locator("#village-table th[data-dash-column=name] input[type=text]").fill("杨庄村")
+    page.keyboard.press("Enter")
+    first = table.locator("td[data-dash-column=name]", has_text="杨庄村").first
+    first.click()
+    detail = page.locator("#village-detail")
+    detail.locator("a[href*='facility=ZQ-WS-']").first.wait_for()
+    assert detail.locator("h3").inner_text().startswith("杨庄村")
+    link = detail.locator("a[href*='facility=ZQ-WS-']").first
+    code = link.inner_text().split()[0]
+    link.click()
+    wait_for_location(page, f"facility={code}")
+    page.locator(f".facility-card[data-facility='{code}']").wait_for()
