@@ -11,11 +11,11 @@ def create_app() -> Dash:
     django_setup()
     from django.conf import settings
 
-    from dash_app import auth, data, shell
+    from dash_app import auth, data, labels, shell
 
     app = Dash(
         __name__,
-        title="邹区镇调查仪表盘",
+        title=labels.TEXT["browser_title"],
         update_title=None,
         url_base_pathname=settings.DASH_URL_BASE_PATHNAME,
         suppress_callback_exceptions=True,

@@ -47,14 +47,17 @@ def _safe_next(target: str | None) -> str:
 def _login_page(error: str = "", next_url: str = "", username: str = "") -> str:
     error_html = f'<p class="login-error" role="alert">{html.escape(error)}</p>' if error else ""
     t = labels.TEXT
+    switch = html.escape(language_path(other_language(), next_url))
+    page_language = "en" if labels.language() == "en" else "zh-CN"
     return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
+<html lang="{page_language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{t["login_title"]} · {labels.APP_TITLE}</title>
+<title>{t["login_title"]} · {t["app_title"]}</title>
 <link rel="icon" href="{_base()}_favicon.ico">
 <link rel="stylesheet" href="{_base()}assets/style.css"></head>
 <body class="login-body"><main class="login-box">
-<h1>{labels.APP_TITLE}</h1>
+<h1>{t["app_title"]}</h1>
+<p class="login-language"><a href="{switch}" id="language">{t["other_language"]}</a></p>
 <form method="post" action="{login_path()}" id="login-form">
 {error_html}
 <label for="username">{t["username"]}</label>
@@ -83,6 +86,26 @@ def login():
     return flask.redirect(_safe_next(form.get("next")))
 
 
+def language_path(target: str, next_url: str = "") -> str:
+    return f"{_base()}auth/lang?{urlencode({'to': target, 'next': next_url})}"
+
+
+def other_language() -> str:
+    return "zh" if labels.language() == "en" else "en"
+
+
+def switch_language():
+    """Remember the viewer's language in the session and go back to the page."""
+    target = flask.request.args.get("to", "zh")
+    flask.session["lang"] = target if target in labels.LANGUAGES else "zh"
+    next_url = flask.request.args.get("next", "")
+    return flask.redirect(_safe_next(next_url) if next_url else login_path())
+
+
+def use_language():
+    labels.set_language(flask.session.get("lang"))
+
+
 def logout():
     flask.session.clear()
     return flask.redirect(login_path())
@@ -102,7 +125,7 @@ def download_workbook():
     response.headers["Content-Type"] = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    name = f"{dataset.town_name}{year}年度考核工作簿.xlsx"
+    name = labels.TEXT["workbook_name"].format(town=dataset.town_name, year=year)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"assessment-{year}.xlsx\"; filename*=UTF-8''" + quote(name)
     )
@@ -145,9 +168,11 @@ def install(server: flask.Flask) -> None:
         SESSION_COOKIE_PATH=_base(),
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.SESSION_COOKIE_AGE),
     )
+    server.before_request(use_language)
     server.before_request(guard)
     server.teardown_appcontext(lambda _exc: close_old_connections())
     base = _base()
     server.add_url_rule(f"{base}auth/login", "dash_login", login, methods=["GET", "POST"])
     server.add_url_rule(f"{base}auth/logout", "dash_logout", logout, methods=["GET", "POST"])
+    server.add_url_rule(f"{base}auth/lang", "dash_language", switch_language)
     server.add_url_rule(f"{base}download/workbook", "dash_workbook", download_workbook)

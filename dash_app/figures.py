@@ -57,7 +57,8 @@ def _layout(fig: go.Figure, *, title: str | None = None, height: int = 320) -> g
     return fig
 
 
-def empty(message: str = labels.TEXT["no_data"], height: int = 240) -> go.Figure:
+def empty(message: str | None = None, height: int = 240) -> go.Figure:
+    message = labels.TEXT["no_data"] if message is None else message
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#607d8b"})
     fig.update_xaxes(visible=False)
@@ -253,10 +254,7 @@ def _outline_map(villages: pd.DataFrame, outline: pd.DataFrame) -> go.Figure:
     return fig
 
 
-FINDING_STYLE = {
-    "thin_film": ("超薄农膜", "triangle-up", "#e07b00"),
-    "burning": ("露天焚烧", "star", "#c62828"),
-}
+FINDING_STYLE = {"thin_film": ("triangle-up", "#e07b00"), "burning": ("star", "#c62828")}
 
 
 def findings_map(
@@ -265,7 +263,8 @@ def findings_map(
     """Banned-thickness film and open-burning findings over the town outline (no tiles)."""
     fig = _outline_map(villages, outline)
     located = findings.dropna(subset=["latitude", "longitude"])
-    for kind, (label, symbol, colour) in FINDING_STYLE.items():
+    for kind, (symbol, colour) in FINDING_STYLE.items():
+        label = labels.FINDING[kind]
         rows = located.loc[located["kind"] == kind]
         fig.add_trace(
             go.Scatter(
@@ -278,11 +277,16 @@ def findings_map(
                 hovertemplate=label + " %{customdata[0]}<extra></extra>",
             )
         )
-    fig = _layout(fig, title="超薄农膜与露天焚烧发现", height=420)
+    fig = _layout(fig, title=labels.TEXT["findings_title"], height=420)
     fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0}, dragmode="pan")
     if located.empty:
         fig.add_annotation(
-            text="本期没有带位置的发现", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+            text=labels.TEXT["no_findings"],
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
         )
     return fig
 
@@ -346,7 +350,7 @@ def split_bar(split: pd.DataFrame, *, title: str) -> go.Figure:
             x=[labels.STRAW_USE.get(u, u) for u in split["use"]],
             y=split["tonnes"],
             marker={"color": COLOURS["bar"]},
-            hovertemplate="%{x}: %{y:.1f} 吨<extra></extra>",
+            hovertemplate="%{x}: %{y:.1f} " + labels.TEXT["tonnes"] + "<extra></extra>",
         )
     )
     return _layout(fig, title=title, height=280)
@@ -356,16 +360,15 @@ def water_history(history: pd.DataFrame, *, title: str) -> go.Figure:
     """Measurements of one water body against the rural black-odorous thresholds."""
     if history.empty:
         return empty(f"{title}：{labels.TEXT['no_data']}", height=260)
-    names = {"transparency_cm": "透明度(cm)", "do_mgl": "溶解氧(mg/L)", "nh3n_mgl": "氨氮(mg/L)"}
     fig = go.Figure()
-    for column, name in names.items():
+    for column, name in labels.MEASUREMENT.items():
         fig.add_trace(
             go.Scatter(x=history["recorded_on"], y=history[column], name=name, mode="lines+markers")
         )
         fig.add_hline(
             y=THRESHOLDS[column],
             line={"dash": "dot", "width": 1},
-            annotation_text=f"{name} 阈值 {THRESHOLDS[column]:g}",
+            annotation_text=labels.TEXT["threshold"].format(name=name, value=THRESHOLDS[column]),
             annotation_font_size=10,
         )
     return _layout(fig, title=title, height=300)

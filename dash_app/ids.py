@@ -8,6 +8,7 @@ FILTER_YEAR = "filter-year"
 FILTER_QUARTER = "filter-quarter"
 FILTER_VILLAGE = "filter-village"
 DOWNLOAD_WORKBOOK = "download-workbook"
+LANGUAGE = "language"
 PAGE = "page"
 PAGE_STATE = "page-state"  # dcc.Store inside each rendered page: the parsed query string
 

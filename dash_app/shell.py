@@ -26,10 +26,11 @@ def layout():
         {"label": v.name, "value": v.code} for v in villages.order_by("code")
     ]
     year_options = [
-        {"label": f"{y}年", "value": y} for y in range(as_of.year, data.FIRST_YEAR - 1, -1)
+        {"label": labels.TEXT["year_option"].format(year=y), "value": y}
+        for y in range(as_of.year, data.FIRST_YEAR - 1, -1)
     ]
     quarter_options = [{"label": labels.TEXT["whole_year"], "value": 0}] + [
-        {"label": f"第{q}季度", "value": q} for q in range(1, 5)
+        {"label": labels.TEXT["quarter_option"].format(quarter=q), "value": q} for q in range(1, 5)
     ]
     base = _base()
     return html.Div(
@@ -39,11 +40,17 @@ def layout():
             html.Header(
                 className="topbar",
                 children=[
-                    html.H1(labels.APP_TITLE, className="brand"),
+                    html.H1(labels.TEXT["app_title"], className="brand"),
                     html.Div(
                         className="who",
                         children=[
                             html.Span(f"{viewer.display_name}（{viewer.role_label}）"),
+                            html.A(
+                                labels.TEXT["other_language"],
+                                href=auth.language_path(auth.other_language()),
+                                id=ids.LANGUAGE,
+                                lang="en" if labels.language() == "zh" else "zh",
+                            ),
                             html.A(labels.TEXT["logout"], href=auth.logout_path(), id="logout"),
                         ],
                     ),
@@ -136,6 +143,7 @@ def route(pathname, search):
     Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
     Output({"type": ids.NAV_LINK, "page": ALL}, "className"),
     Output(ids.DOWNLOAD_WORKBOOK, "href"),
+    Output(ids.LANGUAGE, "href"),
     Input(ids.URL, "pathname"),
     Input(ids.URL, "search"),
     State({"type": ids.NAV_LINK, "page": ALL}, "id"),
@@ -148,4 +156,10 @@ def nav_links(pathname, search, link_ids):
     base = _base()
     hrefs = [f"{base}{link['page']}{query}" for link in link_ids]
     classes = ["nav-link active" if link["page"] == current else "nav-link" for link in link_ids]
-    return hrefs, classes, f"{base}download/workbook?year={state.year}"
+    here = (pathname or base) + (search or "")
+    return (
+        hrefs,
+        classes,
+        f"{base}download/workbook?year={state.year}",
+        auth.language_path(auth.other_language(), here),
+    )

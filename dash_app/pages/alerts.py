@@ -22,14 +22,18 @@ def detail_text(kind: str, detail) -> str:
     if kind == "facility_abnormal":
         return labels.FACILITY_STATUS.get(detail, str(detail))
     if kind.startswith("facility_not_inspected"):
-        return "从未巡查" if pd.isna(detail) else f"{int(detail)} 天未巡查"
+        if pd.isna(detail):
+            return labels.TEXT["never_inspected"]
+        return labels.TEXT["days_not_inspected"].format(days=int(detail))
     if kind == "water_rebound":
-        return f"返黑日期 {common.fmt_date(detail)}"
+        return labels.TEXT["rebound_on"].format(date=common.fmt_date(detail))
     if kind == "water_overdue":
-        return f"最近监测或进入监测 {common.fmt_date(detail)}"
+        return labels.TEXT["monitoring_since"].format(date=common.fmt_date(detail))
     if kind == "village_below_target":
         code, value, target = detail
-        return f"{labels.INDICATOR_SHORT[code]} {value:.1f}%（目标 {target:g}%）"
+        return labels.TEXT["below_target"].format(
+            indicator=labels.INDICATOR_SHORT[code], value=value, target=target
+        )
     return str(detail)
 
 

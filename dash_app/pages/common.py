@@ -12,7 +12,10 @@ def state_store(state: State) -> dcc.Store:
 
 
 def heading(title: str, state: State, village_name: str | None = None) -> html.Header:
-    period = f"{state.year}年" + (f"第{state.quarter}季度" if state.quarter else "")
+    if state.quarter:
+        period = labels.TEXT["period_quarter"].format(year=state.year, quarter=state.quarter)
+    else:
+        period = labels.TEXT["period_year"].format(year=state.year)
     area = village_name or labels.TEXT["whole_town"]
     return html.Header(
         className="page-head",
@@ -28,15 +31,18 @@ def village_name(ds: data.Dataset, code: str | None) -> str | None:
 
 
 def table(table_id: str, frame: pd.DataFrame | None, columns: list[tuple[str, str]], **extra):
-    """A sortable, filterable DataTable; ``columns`` are (column, Chinese header). Rows whose
-    ``{flag}`` column contains ⚠ or ✘ are shown in red."""
+    """A sortable, filterable DataTable; ``columns`` are (column, key of its header in
+    ``labels.TEXT``). Rows with ⚠ or ✘ in any column are shown in red."""
     return dash_table.DataTable(
         id=table_id,
-        columns=[{"name": header, "id": column} for column, header in columns],
+        columns=[{"name": labels.TEXT[key], "id": column} for column, key in columns],
         data=[] if frame is None else frame.to_dict("records"),
         sort_action="native",
         filter_action="native",
-        filter_options={"case": "insensitive", "placeholder_text": "筛选…"},
+        filter_options={
+            "case": "insensitive",
+            "placeholder_text": labels.TEXT["filter_placeholder"],
+        },
         page_action="native",
         page_size=extra.pop("page_size", 20),
         style_table={"overflowX": "auto"},

@@ -7,17 +7,21 @@ from dash_app import auth, data, figures, ids, labels
 from dash_app.pages import common
 from dash_app.urlstate import State
 
-GROUP_ICON = {"normal": "● 正常", "abnormal": "✘ 异常", "uninspected": "○ 未巡查"}
 COLUMNS = [
-    ("facility_code", labels.TEXT["facility_code"]),
-    ("facility_name", labels.TEXT["facility_name"]),
-    ("admin_village_name", labels.TEXT["admin_village"]),
-    ("group_label", "状态"),
-    ("status_label", labels.TEXT["status"]),
-    ("inspected_text", labels.TEXT["last_inspection"]),
-    ("days_since", labels.TEXT["days_since"]),
-    ("faults", labels.TEXT["faults"]),
+    ("facility_code", "facility_code"),
+    ("facility_name", "facility_name"),
+    ("admin_village_name", "admin_village"),
+    ("group_label", "status_group"),
+    ("status_label", "status"),
+    ("inspected_text", "last_inspection"),
+    ("days_since", "days_since"),
+    ("faults", "faults"),
 ]
+
+
+def group_label(group: str) -> str:
+    """Icon and word, so the status is not told by colour alone."""
+    return f"{labels.STATUS_ICON[group]} {labels.STATUS_GROUP[group]}"
 
 
 def layout(state: State, viewer: data.Viewer):
@@ -62,8 +66,8 @@ def facilities_update(state_data):
     )
     rows = frame.assign(
         id=frame["facility_code"],
-        group_label=frame["status_group"].map(GROUP_ICON),
-        status_label=frame["status"].map(labels.FACILITY_STATUS),
+        group_label=frame["status_group"].map(group_label),
+        status_label=frame["status"].map(dict(labels.FACILITY_STATUS)),
         inspected_text=frame["inspected_on"].map(common.fmt_date),
         days_since=frame["days_since"]
         .astype("Int64")
@@ -110,7 +114,7 @@ def facility_detail(state_data, click, active_cell):
         children=[
             html.H3(f"{f['facility_code']} {f['facility_name']}"),
             html.P(
-                GROUP_ICON[f["status_group"]]
+                group_label(f["status_group"])
                 + f"（{labels.FACILITY_STATUS.get(f['status'], f['status'])}）"
             ),
             html.Dl(
@@ -126,7 +130,7 @@ def facility_detail(state_data, click, active_cell):
                 ]
             ),
             html.A(
-                f"{labels.TEXT['open_record']}巡查记录与{labels.TEXT['photos']}（服务器，需登录）",
+                labels.TEXT["records_link"],
                 href=records,
                 target="_blank",
                 rel="noopener",

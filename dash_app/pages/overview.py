@@ -34,7 +34,7 @@ def card(row: pd.Series, series: pd.DataFrame) -> html.Article:
     gap = (
         labels.TEXT["no_gap"]
         if met
-        else ("—" if math.isnan(row["gap"]) else f"{row['gap']:.1f} 个百分点")
+        else ("—" if math.isnan(row["gap"]) else labels.TEXT["gap_points"].format(gap=row["gap"]))
     )
     return html.Article(
         className=f"card {status}",
@@ -50,7 +50,7 @@ def card(row: pd.Series, series: pd.DataFrame) -> html.Article:
                     html.Dd(target_text(row["code"], row["target"]), className="card-target"),
                     html.Dt(labels.TEXT["gap"]),
                     html.Dd(gap, className="card-gap"),
-                    html.Dt("分子/分母"),
+                    html.Dt(labels.TEXT["fraction"]),
                     html.Dd(f"{row['numerator']:g} / {row['denominator']:g}"),
                 ],
             ),
@@ -85,10 +85,13 @@ def trend_block(code: str, series: pd.DataFrame, target: float, state: State) ->
         end_date = projected["date"].iloc[-1]
         value = f"{projected['value'].iloc[-1]:.1f}%"
         if end_date <= data.DEADLINE:
-            note = labels.TEXT["projection_at_deadline"].format(deadline="2025年底", value=value)
+            note = labels.TEXT["projection_at_deadline"].format(
+                deadline=labels.TEXT["deadline_short"], value=value
+            )
         else:
             note = labels.TEXT["projection_after_deadline"].format(
-                until=f"{end_date.year}年{end_date.month}月", value=value
+                until=labels.TEXT["month"].format(year=end_date.year, month=end_date.month),
+                value=value,
             )
     return html.Div(
         className="trend",

@@ -10,16 +10,16 @@ from dash_app.pages import common
 from dash_app.urlstate import State, build
 
 COLUMNS = [
-    ("name", labels.TEXT["name"]),
-    ("level_label", labels.TEXT["level"]),
-    ("admin_village_name", labels.TEXT["admin_village"]),
-    ("coverage_text", labels.TEXT["coverage"]),
-    ("operation_text", labels.TEXT["operation"]),
-    ("natural_villages", labels.TEXT["natural_villages"]),
-    ("facilities", labels.TEXT["facilities"]),
-    ("water_bodies", labels.TEXT["water_bodies"]),
-    ("households", labels.TEXT["households"]),
-    ("sewage_mode_label", labels.TEXT["sewage_mode"]),
+    ("name", "name"),
+    ("level_label", "level"),
+    ("admin_village_name", "admin_village"),
+    ("coverage_text", "coverage"),
+    ("operation_text", "operation"),
+    ("natural_villages", "natural_villages"),
+    ("facilities", "facilities"),
+    ("water_bodies", "water_bodies"),
+    ("households", "households"),
+    ("sewage_mode_label", "sewage_mode"),
 ]
 
 
@@ -46,7 +46,7 @@ def table_frame(villages: pd.DataFrame) -> pd.DataFrame:
         ),
         coverage_text=villages["coverage"].round(1),
         operation_text=villages["operation"].round(1),
-        sewage_mode_label=villages["sewage_mode"].map(labels.SEWAGE_MODE).fillna(""),
+        sewage_mode_label=villages["sewage_mode"].map(dict(labels.SEWAGE_MODE)).fillna(""),
     )
 
 

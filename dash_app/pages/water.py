@@ -8,14 +8,14 @@ from dash_app.pages import common
 from dash_app.urlstate import State
 
 COLUMNS = [
-    ("water_body_code", labels.TEXT["water_code"]),
-    ("water_body_name", labels.TEXT["water_name"]),
-    ("admin_village_name", labels.TEXT["admin_village"]),
-    ("stage_label", labels.TEXT["stage"]),
-    ("stage_text", labels.TEXT["stage_date"]),
-    ("monitoring_text", "最近监测"),
-    ("overdue_text", labels.TEXT["overdue"]),
-    ("rebound_text", labels.TEXT["rebound"]),
+    ("water_body_code", "water_code"),
+    ("water_body_name", "water_name"),
+    ("admin_village_name", "admin_village"),
+    ("stage_label", "stage"),
+    ("stage_text", "stage_date"),
+    ("monitoring_text", "last_monitoring"),
+    ("overdue_text", "overdue"),
+    ("rebound_text", "rebound"),
 ]
 
 
@@ -59,7 +59,7 @@ def water_update(state_data):
     fig = figures.stage_bar(data.stage_counts(water, labels.WATER_STAGE))
     rows = water.assign(
         id=water["water_body_code"],
-        stage_label=water["stage"].map(labels.WATER_STAGE),
+        stage_label=water["stage"].map(dict(labels.WATER_STAGE)),
         stage_text=water["stage_date"].map(common.fmt_date),
         monitoring_text=water["last_monitoring"].map(common.fmt_date),
         overdue_text=water["overdue"].map(_flag),
@@ -82,7 +82,7 @@ def water_detail(state_data, active_cell):
     if ctx.triggered_id == ids.WATER_TABLE and active_cell and active_cell.get("row_id"):
         code = active_cell["row_id"]
     if not code or code not in viewer.water_body_codes:
-        return html.P("点击列表中的水体查看监测记录。", className="hint")
+        return html.P(labels.TEXT["water_hint"], className="hint")
     ds = data.dataset(viewer.town_code)
     names = ds.water_bodies.set_index("code")["name"]
     history = data.water_history(ds, code)

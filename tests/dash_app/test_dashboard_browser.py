@@ -176,3 +176,25 @@ def test_selecting_a_village_drills_down_to_its_facilities_and_water_bodies(page
     link.click()
     wait_for_location(page, f"facility={code}")
     page.locator(f".facility-card[data-facility='{code}']").wait_for()
+
+
+def test_english_is_available_and_remembered(browser, dashboard):
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    errors = ConsoleErrors()
+    errors.attach(page)
+    login(page, dashboard)
+    page.goto(f"{dashboard.url}facilities?year=2025")
+    page.wait_for_selector(".page-head")
+    page.click("#language")
+    page.wait_for_selector(".nav-link.active >> text=Facilities")
+    wait_for_location(page, "/facilities?year=2025")
+    assert "Facilities by latest status" in page.inner_text("#facility-map")
+    page.goto(f"{dashboard.url}overview?year=2025")
+    page.wait_for_selector(".card-met")
+    assert page.locator(".card[data-code=SEWAGE_COVERAGE] .card-met").inner_text() == "✘ Not met"
+    page.click("#language")
+    page.wait_for_selector(".nav-link.active >> text=总览")
+    context.close()
+    assert errors == []

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dash_app import data, figures, geo, urlstate
+from dash_app import data, figures, geo, labels, urlstate
 from etl import extract, schemas
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "etl"))
@@ -496,3 +496,20 @@ def test_findings_are_the_film_and_straw_records_the_etl_counted(ds, viewer):
     assert found.loc[found["kind"] == "burning", "latitude"].iloc[0] == 31.82  # the mapped site
     only_a = data.findings(replace(ds, run=run), "2025", viewer, A)
     assert list(only_a["instance_id"]) == ["f1"]
+
+
+def test_every_label_has_its_english(monkeypatch):
+    tables = [value for value in vars(labels).values() if isinstance(value, labels.Localized)]
+    assert len(tables) >= 10
+    for table in tables:
+        assert set(table._en) == set(table._zh)
+    labels.set_language("en")
+    try:
+        assert labels.PAGES["overview"] == "Overview"
+        assert labels.MET[False] == "✘ Not met"
+        assert dict(labels.STATUS_GROUP)["abnormal"] == "Abnormal"
+    finally:
+        labels.set_language("zh")
+    assert labels.PAGES["overview"] == "总览"
+    labels.set_language("fr")
+    assert labels.language() == "zh"
