@@ -69,9 +69,21 @@ def login_check(username: str, password: str) -> tuple[int | None, str, str]:
     user = authenticate(username=username, password=password)
     if user is None:
         return None, "", "login_failed"
-    if not _allowed(user):
+    if not _allowed(user) or _town_code(user) is None:
         return None, "", "login_forbidden"
     return user.pk, user.get_session_auth_hash(), ""
+
+
+def _town_code(user) -> str | None:
+    """The town the dashboard shows: the default town if the user sees it, else the first
+    town they see (a district administrator sees every town; TODO: a town picker)."""
+    from django.conf import settings
+
+    from accounts import scopes
+
+    towns = list(scopes.towns_for_user(user=user).values_list("code", flat=True))
+    default = settings.DEFAULT_TOWN_CODE
+    return default if default in towns else (towns[0] if towns else None)
 
 
 def viewer_for(user_id: int | None, auth_hash: str | None) -> Viewer | None:
@@ -79,7 +91,6 @@ def viewer_for(user_id: int | None, auth_hash: str | None) -> Viewer | None:
     changed password since logging in (Django's session auth hash)."""
     if not user_id or not auth_hash:
         return None
-    from django.conf import settings
     from django.utils.crypto import constant_time_compare
 
     from accounts import scopes
@@ -90,9 +101,9 @@ def viewer_for(user_id: int | None, auth_hash: str | None) -> Viewer | None:
         return None
     if not constant_time_compare(user.get_session_auth_hash(), auth_hash):
         return None
-    towns = list(scopes.towns_for_user(user=user).values_list("code", flat=True))
-    default = settings.DEFAULT_TOWN_CODE
-    town_code = default if default in towns else (towns[0] if towns else None)
+    town_code = _town_code(user)
+    if town_code is None:
+        return None
     admin = scopes.admin_villages_for_user(user=user).filter(town__code=town_code)
     facilities = scopes.facilities_for_user(user=user)
     water = scopes.water_bodies_for_user(user=user)
