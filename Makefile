@@ -19,6 +19,7 @@ setup: $(STAMP)
 
 demo: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) publish_form forms/
 	$(MANAGE) load_demo
 	$(PY) server/run_demo.py
 
