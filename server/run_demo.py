@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SERVER_URL = "http://127.0.0.1:8000"
+# DEMO_HOST=0.0.0.0 lets phones on the same network reach the demo server.
+DEMO_HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
+SERVER_URL = f"http://{DEMO_HOST}:8000"
 DASH_URL = "http://127.0.0.1:8050"
 
 
@@ -20,7 +22,7 @@ def main() -> int:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     processes = [
         subprocess.Popen(
-            [python, "server/manage.py", "runserver", "127.0.0.1:8000", "--noreload"],
+            [python, "server/manage.py", "runserver", f"{DEMO_HOST}:8000", "--noreload"],
             cwd=REPO,
             env=env,
         ),
