@@ -120,6 +120,14 @@ def viewer_for(user_id: int | None, auth_hash: str | None) -> Viewer | None:
     )
 
 
+def village_names(viewer: Viewer) -> list[tuple[str, str]]:
+    """(code, name) of the administrative villages the viewer sees, in code order."""
+    from registry.models import AdministrativeVillage
+
+    villages = AdministrativeVillage.objects.filter(code__in=viewer.admin_village_codes)
+    return list(villages.order_by("code").values_list("code", "name"))
+
+
 # --------------------------------------------------------------------------- the dataset
 
 

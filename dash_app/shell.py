@@ -18,12 +18,9 @@ def layout():
     viewer = auth.current_viewer()
     if viewer is None:  # the guard redirects first; this covers a session that just expired
         return html.Main(html.A(labels.TEXT["login"], href=auth.login_path()))
-    from registry.models import AdministrativeVillage
-
     as_of = data.today()
-    villages = AdministrativeVillage.objects.filter(code__in=viewer.admin_village_codes)
     village_options = [{"label": labels.TEXT["whole_town"], "value": ""}] + [
-        {"label": v.name, "value": v.code} for v in villages.order_by("code")
+        {"label": name, "value": code} for code, name in data.village_names(viewer)
     ]
     year_options = [
         {"label": labels.TEXT["year_option"].format(year=y), "value": y}
