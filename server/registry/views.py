@@ -40,10 +40,23 @@ class RegistryViewSet(viewsets.ModelViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
 
-    def _check_village_in_scope(self, admin_village) -> None:
+    def admin_villages_written(self, data: dict) -> list:
+        """The administrative villages a create or update touches; each must be in scope."""
+        return []
+
+    def _check_scope(self, serializer) -> None:
         allowed = admin_villages_for_user(user=self.request.user)
-        if admin_village is not None and not allowed.filter(pk=admin_village.pk).exists():
-            raise PermissionDenied("不能修改本人负责范围以外的村")
+        for admin_village in self.admin_villages_written(serializer.validated_data):
+            if admin_village is not None and not allowed.filter(pk=admin_village.pk).exists():
+                raise PermissionDenied("不能修改本人负责范围以外的村")
+
+    def perform_create(self, serializer):
+        self._check_scope(serializer)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self._check_scope(serializer)
+        serializer.save()
 
 
 class TownViewSet(viewsets.ReadOnlyModelViewSet):
@@ -82,13 +95,8 @@ class NaturalVillageViewSet(RegistryViewSet):
     def get_queryset(self):
         return natural_villages_for_user(user=self.request.user)
 
-    def perform_create(self, serializer):
-        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
-        serializer.save()
-
-    def perform_update(self, serializer):
-        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
-        serializer.save()
+    def admin_villages_written(self, data: dict) -> list:
+        return [data.get("admin_village")]
 
 
 class SewageFacilityViewSet(RegistryViewSet):
@@ -105,17 +113,8 @@ class SewageFacilityViewSet(RegistryViewSet):
             .prefetch_related("natural_villages")
         )
 
-    def _check(self, serializer):
-        for village in serializer.validated_data.get("natural_villages", []):
-            self._check_village_in_scope(village.admin_village)
-
-    def perform_create(self, serializer):
-        self._check(serializer)
-        serializer.save()
-
-    def perform_update(self, serializer):
-        self._check(serializer)
-        serializer.save()
+    def admin_villages_written(self, data: dict) -> list:
+        return [village.admin_village for village in data.get("natural_villages", [])]
 
 
 class WaterBodyViewSet(RegistryViewSet):
@@ -128,13 +127,8 @@ class WaterBodyViewSet(RegistryViewSet):
     def get_queryset(self):
         return water_bodies_for_user(user=self.request.user)
 
-    def perform_create(self, serializer):
-        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
-        serializer.save()
-
-    def perform_update(self, serializer):
-        self._check_village_in_scope(serializer.validated_data.get("admin_village"))
-        serializer.save()
+    def admin_villages_written(self, data: dict) -> list:
+        return [data.get("admin_village")]
 
 
 class ContractorViewSet(RegistryViewSet):

@@ -5,7 +5,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from registry.models import AdministrativeVillage, NaturalVillage, SewageFacility
+from registry.models import AdministrativeVillage, NaturalVillage, SewageFacility, Town
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,23 @@ def test_it_serves_the_openapi_schema_and_docs(client, demo_town):
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
     assert b"cdn.jsdelivr" not in docs.content
+
+
+def test_officials_cannot_write_into_another_towns_villages(api, demo_town):
+    other_town = Town.objects.create(code="320404117", name="测试镇")
+    AdministrativeVillage.objects.create(
+        code="320404117201", town=other_town, name="测试村", kind="village"
+    )
+    response = api.post(
+        "/api/v1/natural-villages/",
+        {
+            "code": "320404117201001",
+            "name": "测试村·演示1组",
+            "admin_village": "320404117201",
+            "households": 10,
+            "sewage_mode": "none",
+        },
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not NaturalVillage.objects.filter(code="320404117201001").exists()
