@@ -23,6 +23,7 @@ def create_app() -> Dash:
         # Django brings asgiref, which would make Dash run callbacks in an event loop, where
         # the Django ORM refuses synchronous queries.
         use_async=False,
+        on_error=shell.on_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     auth.install(app.server)

@@ -485,6 +485,9 @@ def village_table(ds: Dataset, period: str, viewer: Viewer) -> pd.DataFrame:
         rows = results.loc[(results["code"] == code) & (results["level"] == level)]
         return rows.set_index("area_code")["value"].astype(float)
 
+    coverage_basis = ds.run.outputs["SEWAGE_COVERAGE"].basis
+    coverage_basis = coverage_basis.loc[coverage_basis["period"] == period]
+    mode_at_cutoff = coverage_basis.set_index("natural_village_code")["category"]
     admin = ds.admin_villages.loc[ds.admin_villages["code"].isin(viewer.admin_village_codes)]
     natural = ds.natural_villages.loc[
         ds.natural_villages["admin_village_code"].isin(viewer.admin_village_codes)
@@ -539,7 +542,9 @@ def village_table(ds: Dataset, period: str, viewer: Viewer) -> pd.DataFrame:
             .fillna(0)
             .astype(int),
             "households": natural["households"].astype(int),
-            "sewage_mode": natural["sewage_mode"],
+            # The mode the ETL counted at the period's cut-off; relocation villages (not
+            # counted) keep the registry's.
+            "sewage_mode": natural["code"].map(mode_at_cutoff).fillna(natural["sewage_mode"]),
         }
     )
     return pd.concat([admin_rows, natural_rows], ignore_index=True).sort_values(

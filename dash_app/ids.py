@@ -10,6 +10,7 @@ FILTER_VILLAGE = "filter-village"
 DOWNLOAD_WORKBOOK = "download-workbook"
 LANGUAGE = "language"
 PAGE = "page"
+ERROR = "error-banner"
 PAGE_STATE = "page-state"  # dcc.Store inside each rendered page: the parsed query string
 
 # 总览 Overview

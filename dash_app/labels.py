@@ -275,6 +275,7 @@ TEXT = Localized(
         "yes": "是",
         "no": "否",
         "not_found": "页面不存在。",
+        "callback_error": "数据加载出错，请稍后刷新；如果仍然出错，请联系系统管理员。",
     },
     {
         "app_title": "Zouqu rural environment monitoring",
@@ -371,5 +372,7 @@ TEXT = Localized(
         "yes": "yes",
         "no": "no",
         "not_found": "Page not found.",
+        "callback_error": "Loading the data failed. Refresh later; if it keeps failing, "
+        "tell the administrator.",
     },
 )

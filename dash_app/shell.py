@@ -1,10 +1,20 @@
 """The page frame every logged-in viewer gets: header, navigation, filters and the page
 container; and the callbacks that keep the filters, the URL and the page in step."""
 
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+import logging
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, set_props
 
 from dash_app import auth, data, ids, labels, urlstate
 from dash_app.pages import PAGES, page_name
+
+logger = logging.getLogger(__name__)
+
+
+def on_error(error: Exception) -> None:
+    """Any callback that fails: log it and tell the viewer, instead of a silently blank page."""
+    logger.error("dashboard callback failed", exc_info=error)
+    set_props(ids.ERROR, {"children": labels.TEXT["callback_error"], "hidden": False})
 
 
 def _base() -> str:
@@ -80,6 +90,7 @@ def layout():
                     ),
                 ],
             ),
+            html.Div(id=ids.ERROR, className="error-banner", role="alert", hidden=True),
             dcc.Loading(html.Main(id=ids.PAGE, className="page"), delay_show=300, type="dot"),
             html.Footer(labels.TEXT["as_of"].format(date=as_of.isoformat()), className="footer"),
         ],
@@ -124,6 +135,7 @@ def filters_sync(search, year, quarter, village):
 
 @callback(
     Output(ids.PAGE, "children"),
+    Output(ids.ERROR, "hidden"),
     Input(ids.URL, "pathname"),
     Input(ids.URL, "search"),
 )
@@ -131,9 +143,9 @@ def route(pathname, search):
     viewer = auth.current_viewer()
     name = page_name(pathname, _base())
     if viewer is None or name not in PAGES:
-        return html.P(labels.TEXT["not_found"])
+        return html.P(labels.TEXT["not_found"]), True
     state = urlstate.parse(search, data.today())
-    return PAGES[name].layout(state, viewer)
+    return PAGES[name].layout(state, viewer), True
 
 
 @callback(
