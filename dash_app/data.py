@@ -178,14 +178,15 @@ def dataset(town_code: str) -> Dataset:
         ):
             return cached
         registry, places = _read_registry(town_code)
-        fingerprint = _fingerprint(_submissions_state(), registry, places)
+        targets = targets_read()
+        fingerprint = _fingerprint(_submissions_state(), registry, places, pd.DataFrame([targets]))
         if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
             _CACHE[town_code] = (time.monotonic(), cached)
             return cached
         from etl import extract
 
         raw = extract.submissions_read()
-        fresh = _build(town_code, as_of, raw, registry, places, fingerprint)
+        fresh = _build(town_code, as_of, raw, registry, places, targets, fingerprint)
         _CACHE[town_code] = (time.monotonic(), fresh)
         return fresh
 
@@ -204,6 +205,24 @@ def warm(town_code: str) -> threading.Thread:
     thread = threading.Thread(target=work, name="dash-warm", daemon=True)
     thread.start()
     return thread
+
+
+def targets_read() -> dict[str, float]:
+    """The plan's targets: the server's editable targets table where it exists, else the
+    ETL's seed values (etl.targets)."""
+    from django.db import DatabaseError
+
+    from etl.targets import SEED_TARGETS
+
+    try:
+        from indicators.models import IndicatorTarget
+    except (ImportError, RuntimeError):  # the server's indicators app is not installed
+        return dict(SEED_TARGETS)
+    try:
+        stored = dict(IndicatorTarget.objects.values_list("code", "target"))
+    except DatabaseError:  # installed but not migrated yet
+        return dict(SEED_TARGETS)
+    return {**SEED_TARGETS, **{code: float(value) for code, value in stored.items()}}
 
 
 def _submissions_state() -> pd.DataFrame:
@@ -255,10 +274,13 @@ def _read_registry(town_code: str):
     return registry, places
 
 
-def _fingerprint(submissions: pd.DataFrame, registry, places: dict[str, pd.DataFrame]) -> str:
+def _fingerprint(
+    submissions: pd.DataFrame, registry, places: dict[str, pd.DataFrame], targets: pd.DataFrame
+) -> str:
     digest = hashlib.sha256()
     frames = [
         submissions,
+        targets,
         registry.natural_villages,
         registry.facilities,
         registry.water_bodies,
@@ -277,7 +299,7 @@ def _in_town(frame: pd.DataFrame, admin_codes: set[str]) -> pd.DataFrame:
     return frame.loc[frame["admin_village_code"].isin(admin_codes)].reset_index(drop=True)
 
 
-def _build(town_code, as_of, raw, registry, places, fingerprint) -> Dataset:
+def _build(town_code, as_of, raw, registry, places, targets, fingerprint) -> Dataset:
     from etl import extract
     from registry.models import Town
 
@@ -289,6 +311,7 @@ def _build(town_code, as_of, raw, registry, places, fingerprint) -> Dataset:
         dictionary=extract.data_dictionary_read(),
         registry=registry,
         places=places,
+        targets=targets,
         fingerprint=fingerprint,
     )
 
@@ -302,6 +325,7 @@ def dataset_compute(
     dictionary: pd.DataFrame,
     registry,
     places: dict[str, pd.DataFrame],
+    targets: dict[str, float] | None = None,
     fingerprint: str = "",
 ) -> Dataset:
     """Tidy the submissions, keep the town's rows and run ``etl.indicators.all_indicators``
@@ -327,14 +351,13 @@ def dataset_compute(
         facilities=_in_town(registry.facilities, admin_codes),
         water_bodies=_in_town(registry.water_bodies, admin_codes),
     )
-    # TODO(indicators app): read the live targets table once the server has one.
     outputs = indicators.all_indicators(
         natural_villages=town_registry.natural_villages,
         facilities=town_registry.facilities,
         water_bodies=town_registry.water_bodies,
         tables=tables,
         periods=dashboard_periods(as_of),
-        targets=SEED_TARGETS,
+        targets=SEED_TARGETS if targets is None else targets,
         as_of=as_of,
         town_code=town_code,
     )

@@ -135,7 +135,7 @@ def dashboard(tmp_path_factory) -> Iterator[Dashboard]:
 EXPECTED_SCRIPT = """
 import datetime as dt, json, sys
 from etl import extract, indicators, tidy
-from etl.targets import SEED_TARGETS
+from dash_app.data import targets_read  # the input: the server's targets table or the seed
 extract.django_setup()
 registry = extract.registry_read()
 tables = tidy.tidy_submissions(extract.submissions_read(), extract.data_dictionary_read())
@@ -143,7 +143,7 @@ periods = sys.argv[1].split(",")
 outputs = indicators.all_indicators(
     natural_villages=registry.natural_villages, facilities=registry.facilities,
     water_bodies=registry.water_bodies, tables=tables, periods=periods,
-    targets=SEED_TARGETS, as_of=dt.date.fromisoformat(sys.argv[2]),
+    targets=targets_read(), as_of=dt.date.fromisoformat(sys.argv[2]),
 )
 out = {}
 for code, output in outputs.items():

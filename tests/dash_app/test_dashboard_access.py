@@ -54,3 +54,20 @@ def test_a_session_ends_with_a_password_change_or_deactivation(official):
     User.objects.filter(pk=user_id).update(is_active=False)
     assert data.viewer_for(user_id, auth_hash) is None
     assert data.viewer_for(None, None) is None
+
+
+@pytest.mark.django_db
+def test_targets_come_from_the_servers_table_when_it_has_one():
+    from etl.targets import SEED_TARGETS
+
+    targets = data.targets_read()
+    assert set(targets) >= set(SEED_TARGETS)
+    try:
+        from indicators.models import IndicatorTarget
+    except (ImportError, RuntimeError):
+        assert targets == SEED_TARGETS
+        return
+    IndicatorTarget.objects.update_or_create(
+        code="SEWAGE_COVERAGE", defaults={"name_zh": "覆盖率", "target": 95.0}
+    )
+    assert data.targets_read()["SEWAGE_COVERAGE"] == 95.0

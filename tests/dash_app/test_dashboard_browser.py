@@ -190,7 +190,7 @@ def test_english_is_available_and_remembered(browser, dashboard):
     page.click("#language")
     page.wait_for_selector(".nav-link.active >> text=Facilities")
     wait_for_location(page, "/facilities?year=2025")
-    assert "Facilities by latest status" in page.inner_text("#facility-map")
+    page.wait_for_selector("#facility-map .gtitle >> text=Facilities by latest status")
     page.goto(f"{dashboard.url}overview?year=2025")
     page.wait_for_selector(".card-met")
     assert page.locator(".card[data-code=SEWAGE_COVERAGE] .card-met").inner_text() == "✘ Not met"
