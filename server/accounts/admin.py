@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import User
+from accounts.models import LoginLock, User
 
 
 @admin.register(User)
@@ -18,3 +18,18 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("角色与负责范围", {"fields": ("role", "town", "phone")}),
     )
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Temporary lock-outs; deleting one lets that user log in again from that address."""
+
+    list_display = ["username", "ip", "locked_at", "until"]
+    search_fields = ["username", "ip"]
+    readonly_fields = ["username", "ip", "locked_at", "until"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

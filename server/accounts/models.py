@@ -82,3 +82,40 @@ def digest_ha1(username: str, password: str) -> str:
     """HA1 of RFC 2617 for the configured realm; a realm change needs every password reset."""
     realm = settings.OPENROSA_DIGEST_REALM
     return hashlib.md5(f"{username}:{realm}:{password}".encode()).hexdigest()
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for the lock-out window (accounts.lockout)."""
+
+    username = models.CharField("用户名", max_length=150)
+    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    # HMAC of what was tried (the password, or for Digest the device): a phone resending
+    # the same wrong password from its queue counts once.
+    fingerprint = models.CharField("尝试指纹", max_length=64)
+    via = models.CharField("登录方式", max_length=20)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "登录失败"
+        verbose_name_plural = "登录失败"
+        indexes = [models.Index(fields=["username", "ip", "at"], name="login_failure_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip or '-'} {self.via}"
+
+
+class LoginLock(models.Model):
+    """A (username, IP) refused until ``until``; deleting the row lifts the lock."""
+
+    username = models.CharField("用户名", max_length=150)
+    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
+    until = models.DateTimeField("锁定至")
+
+    class Meta:
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+        indexes = [models.Index(fields=["username", "ip", "until"], name="login_lock_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip or '-'}"

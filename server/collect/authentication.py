@@ -5,8 +5,9 @@ so Digest is what works on a plain-HTTP field server. Digest checks against the
 HA1 kept on the user (accounts.User.digest_ha1); nonces are signed and carry
 their time, so any worker process can check them without shared state, and an
 expired one is answered with stale=true so Collect retries without asking the
-worker again. Failed logins send Django's user_login_failed signal, the hook a
-lock-out (issue 7) can listen to.
+worker again. Failed logins count towards the lock-out of accounts.lockout (Basic goes
+through Django's authenticate() and so through accounts.backends) and send Django's
+user_login_failed signal, which the audit log records.
 """
 
 import hashlib
@@ -19,6 +20,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from rest_framework import authentication, exceptions
+
+from accounts.lockout import (
+    LOCKED_MESSAGE,
+    client_ip,
+    login_failure_record,
+    login_failures_clear,
+    login_locked,
+)
 
 DIGEST_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
 
@@ -76,6 +85,16 @@ def challenge(request, *, stale: bool = False) -> str:
 
 
 def _login_failed(request, username: str) -> None:
+    # Digest never reveals the password tried, so the device stands for the attempt: a
+    # phone resending its queue counts once (see accounts.lockout).
+    device = f"{request.META.get('HTTP_USER_AGENT', '')}|{request.query_params.get('deviceID', '')}"
+    login_failure_record(
+        username=username,
+        ip=client_ip(request),
+        attempt=f"digest-device:{device}",
+        via="digest",
+        request=request._request,
+    )
     user_login_failed.send(
         sender=__name__, credentials={"username": username}, request=request._request
     )
@@ -106,6 +125,8 @@ class DigestAuthentication(authentication.BaseAuthentication):
         if state != "valid":
             request._digest_stale = state == "stale"
             raise exceptions.AuthenticationFailed("登录已过期，请重试")
+        if login_locked(username=params["username"], ip=client_ip(request)):
+            raise exceptions.AuthenticationFailed(LOCKED_MESSAGE)
         user = get_user_model().objects.filter(username=params["username"]).first()
         if user is None or not user.is_active or not user.digest_ha1:
             _login_failed(request, params["username"])
@@ -117,6 +138,7 @@ class DigestAuthentication(authentication.BaseAuthentication):
         if not hmac.compare_digest(expected, params["response"].lower()):
             _login_failed(request, params["username"])
             raise exceptions.AuthenticationFailed("用户名或密码错误")
+        login_failures_clear(username=user.username, ip=client_ip(request))
         return (user, None)
 
     def authenticate_header(self, request):
@@ -135,6 +157,8 @@ class OpenRosaBasicAuthentication(authentication.BasicAuthentication):
         return super().authenticate(request)
 
     def authenticate_credentials(self, userid, password, request=None):
+        if login_locked(username=userid, ip=client_ip(request)):
+            raise exceptions.AuthenticationFailed(LOCKED_MESSAGE)
         try:
             user, auth = super().authenticate_credentials(userid, password, request)
         except exceptions.AuthenticationFailed as exc:

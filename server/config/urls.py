@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from accounts.views import TokenRevokeAPI
 from collect.urls import api_patterns as collect_api_patterns
 from collect.urls import openrosa_patterns
 from config.health import healthz
@@ -13,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("registry.urls")),
     path("api/v1/", include(collect_api_patterns)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/revoke/", TokenRevokeAPI.as_view(), name="api-token-revoke"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
