@@ -132,10 +132,18 @@ def submissions_read(*, include_history: bool = False) -> pd.DataFrame:
     """Stored submissions as ``schemas.RAW_SUBMISSIONS`` (current versions only unless
     ``include_history``). ``submitted_at`` is the server's receipt time in naive UTC.
 
-    ``review_state`` stays empty until the review app exists.
-    TODO(review): read the review decision once server/review/ stores one.
+    ``review_state`` is the review decision (``review.states``); ``approved_only`` is the
+    counting rule of the submission's town (``review.models.ReviewPolicy``), by its village
+    or else by its submitter's town.
     """
     from collect.models import Submission
+    from review.models import CountingRule, ReviewPolicy
+
+    approved_only_towns = set(
+        ReviewPolicy.objects.filter(counting=CountingRule.APPROVED_ONLY).values_list(
+            "town_id", flat=True
+        )
+    )
 
     rows = Submission.objects.all()
     if not include_history:
@@ -149,6 +157,9 @@ def submissions_read(*, include_history: bool = False) -> pd.DataFrame:
             version=models_f("form_version__version"),
             received=models_f("received_at"),
             username=models_f("submitted_by__username"),
+            state=models_f("review__state"),
+            village_town=models_f("admin_village__town_id"),
+            submitter_town=models_f("submitted_by__town_id"),
         ).iterator(chunk_size=5000),
         columns=[
             "instance_id",
@@ -158,16 +169,21 @@ def submissions_read(*, include_history: bool = False) -> pd.DataFrame:
             "version",
             "received",
             "username",
+            "state",
+            "village_town",
+            "submitter_town",
         ],
     )
+    town = frame["village_town"].where(frame["village_town"].notna(), frame["submitter_town"])
     frame = frame.rename(
         columns={
             "form_code": "form_id",
             "version": "form_version",
             "received": "submitted_at",
             "username": "submitter",
+            "state": "review_state",
         }
-    ).assign(review_state=None)
+    ).assign(approved_only=town.isin(approved_only_towns).astype(bool))
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True).dt.tz_localize(None)
     return schemas.RAW_SUBMISSIONS.validate(frame)
 

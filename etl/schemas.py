@@ -62,6 +62,8 @@ RAW_SUBMISSIONS = _schema(
         "answers": _col(object),
         "is_current": _col(bool),
         "review_state": _col(str, nullable=True),
+        # The town counts only approved submissions (review.models.ReviewPolicy); absent = no.
+        "approved_only": _col(BOOL, nullable=True, required=False),
     },
 )
 

@@ -175,14 +175,21 @@ class TidyTables:
 
 
 def submissions_that_count(raw: pd.DataFrame) -> pd.DataFrame:
-    """The current version of each instance, without rejected ones (issue 5, item 2).
+    """The current version of each instance that counts under its town's review rule.
 
     An edit is a new row that makes the version it replaces non-current, so filtering on
-    ``is_current`` applies edits. ``review_state`` is empty until review exists; only
-    ``rejected`` drops a submission (pending ones count, as in ODK Central's default).
+    ``is_current`` applies edits. By default every submission but a ``rejected`` one counts
+    (pending ones too, as in ODK Central's default); rows with ``approved_only`` true (a town
+    that counts only approved submissions) count only when ``approved``.
     """
     raw = schemas.RAW_SUBMISSIONS.validate(raw)
-    keep = raw["is_current"] & raw["review_state"].fillna("").ne("rejected")
+    state = raw["review_state"].fillna("")
+    approved_only = (
+        raw["approved_only"].fillna(False).astype(bool)
+        if "approved_only" in raw
+        else pd.Series(False, index=raw.index)
+    )
+    keep = raw["is_current"] & state.ne("rejected") & (~approved_only | state.eq("approved"))
     return raw.loc[keep].reset_index(drop=True)
 
 

@@ -3,6 +3,8 @@
 Each file holds only what the user may see (accounts.scopes) and is built in
 code order, so the same registry gives the same bytes and the same md5: Collect
 then re-downloads a list only when its content changed, without a new form version.
+A facility or water body whose submission was sent back to the user (review) carries
+【待整改】 in its label until it is redone, which changes the md5 both times.
 """
 
 import csv
@@ -21,7 +23,18 @@ def _villages_rows(user: User) -> list[list[str]]:
     return rows
 
 
+REWORK_MARK = "【待整改】"
+
+
+def _rework_codes(user: User) -> tuple[set[str], set[str]]:
+    # Imported here: review builds on collect, not the other way round.
+    from review.selectors import rework_codes_for_user
+
+    return rework_codes_for_user(user=user)
+
+
 def _facilities_rows(user: User) -> list[list[str]]:
+    rework, _ = _rework_codes(user)
     rows = [["name", "label", "admin_village", "villages", "process_type"]]
     facilities = (
         facilities_for_user(user=user)
@@ -35,7 +48,8 @@ def _facilities_rows(user: User) -> list[list[str]]:
         rows.append(
             [
                 facility.code,
-                f"{facility.code} {facility.name}",
+                # A submission sent back to this user is marked, so redoing it is one tap away.
+                f"{REWORK_MARK if facility.code in rework else ''}{facility.code} {facility.name}",
                 # A facility serving several administrative villages is listed under the first.
                 admin_codes[0] if admin_codes else "",
                 " ".join(v.code for v in villages),
@@ -46,12 +60,14 @@ def _facilities_rows(user: User) -> list[list[str]]:
 
 
 def _water_bodies_rows(user: User) -> list[list[str]]:
+    _, rework = _rework_codes(user)
     rows = [["name", "label", "admin_village", "village", "kind", "stage"]]
     for water_body in water_bodies_for_user(user=user).order_by("code"):
+        mark = REWORK_MARK if water_body.code in rework else ""
         rows.append(
             [
                 water_body.code,
-                f"{water_body.code} {water_body.name}",
+                f"{mark}{water_body.code} {water_body.name}",
                 water_body.admin_village.code,
                 water_body.natural_village.code if water_body.natural_village else "",
                 water_body.kind,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registry",
     "accounts",
     "collect",
+    "review",
     "audit",
 ]
 

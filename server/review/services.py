@@ -1,0 +1,200 @@
+"""Writes of review: state changes, comments, bulk approval, the counting rule, and what
+happens when a submission arrives (its review row, closing a send-back loop).
+
+Services take keyword-only arguments, run in one transaction and raise
+review.exceptions. Every change is recorded in the audit log.
+"""
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.scopes import is_district_admin
+from audit.models import AuditAction
+from audit.services import audit_record
+from collect.models import Submission
+from registry.models import Town
+from review import selectors
+from review.exceptions import (
+    CommentEmpty,
+    InvalidTransition,
+    ReviewForbidden,
+    SubmissionNotCurrent,
+)
+from review.models import Review, ReviewComment, ReviewNotice, ReviewPolicy
+from review.states import SENT_BACK, ReviewState, transition_allowed
+
+COMMENT_MAX_LENGTH = 2000
+
+
+def _indicators_stale(submissions: QuerySet[Submission]) -> None:
+    """Mark what the indicators are computed from as changed.
+
+    The indicators app recomputes when its data fingerprint changes, and that watches the
+    submissions' ``updated_at`` (indicators.selectors.data_fingerprint); a review decision
+    changes what counts, so it touches the submissions it decided on.
+    """
+    submissions.update(updated_at=timezone.now())
+
+
+def _review_locked(submission: Submission) -> Review:
+    review, _ = Review.objects.select_for_update().get_or_create(submission=submission)
+    return review
+
+
+def _state_set(
+    *, submission: Submission, user: User, state: str, comment: str
+) -> tuple[Review, ReviewComment]:
+    if not selectors.user_may_review(user=user, submission=submission):
+        raise ReviewForbidden()
+    if not submission.is_current:
+        raise SubmissionNotCurrent()
+    review = _review_locked(submission)
+    if not transition_allowed(review.state, state):
+        raise InvalidTransition(f"不能从“{ReviewState(review.state).label}”改为“{_label(state)}”")
+    previous = review.state
+    review.state = state
+    review.changed_by = user
+    review.changed_at = timezone.now()
+    review.save(update_fields=["state", "changed_by", "changed_at"])
+    entry = ReviewComment.objects.create(
+        submission=submission, author=user, body=comment, state_from=previous, state_to=state
+    )
+    _indicators_stale(Submission.objects.filter(pk=submission.pk))
+    audit_record(
+        action=AuditAction.REVIEW_STATE,
+        target=submission,
+        user=user,
+        changes={"state": [previous, state], "comment": comment},
+    )
+    return review, entry
+
+
+def _label(state: str) -> str:
+    return ReviewState(state).label if state in ReviewState.values else state
+
+
+def _comment_checked(comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise CommentEmpty(f"意见不能超过 {COMMENT_MAX_LENGTH} 字")
+    return comment
+
+
+def submission_review(
+    *, submission: Submission, user: User, state: str, comment: str = ""
+) -> Review:
+    """Set the review state of a current submission version, with an optional comment.
+
+    Sending back (有问题/已驳回) needs a comment: the collector has to know what to redo.
+    """
+    comment = _comment_checked(comment)
+    if state not in ReviewState.values:
+        raise InvalidTransition(f"未知的审核状态：{str(state)[:30]}")
+    if state in SENT_BACK and not comment:
+        raise CommentEmpty("退回（有问题/驳回）时请填写意见，采集人员会看到")
+    with transaction.atomic():
+        review, _ = _state_set(submission=submission, user=user, state=state, comment=comment)
+    return review
+
+
+def submission_comment(*, submission: Submission, user: User, body: str) -> ReviewComment:
+    """Add to a submission's thread: reviewers of its town, and whoever sent it."""
+    body = _comment_checked(body)
+    if not body:
+        raise CommentEmpty()
+    if submission.submitted_by_id != user.pk and not selectors.user_may_review(
+        user=user, submission=submission
+    ):
+        raise ReviewForbidden("您不能对该提交发表意见")
+    with transaction.atomic():
+        entry = ReviewComment.objects.create(submission=submission, author=user, body=body)
+        audit_record(
+            action=AuditAction.REVIEW_COMMENT,
+            target=submission,
+            user=user,
+            changes={"comment": body},
+        )
+    return entry
+
+
+def submissions_approve(*, submissions: QuerySet[Submission], user: User, comment: str = "") -> int:
+    """Approve every current submission of ``submissions`` that this user may review and
+    whose state allows it; returns how many changed. Others are left as they are."""
+    comment = _comment_checked(comment)
+    allowed = selectors.reviewable_list_for_user(user=user).filter(
+        pk__in=submissions.values("pk"), is_current=True
+    )
+    count = 0
+    with transaction.atomic():
+        for submission in allowed:
+            review = _review_locked(submission)
+            if not transition_allowed(review.state, ReviewState.APPROVED):
+                continue
+            _state_set(
+                submission=submission, user=user, state=ReviewState.APPROVED, comment=comment
+            )
+            count += 1
+    return count
+
+
+def review_policy_set(*, town: Town, counting: str, user: User) -> ReviewPolicy:
+    """Change which submissions of ``town`` count: district admins, or its own officials."""
+    if not selectors.user_is_reviewer(user) or (
+        user.town_id != town.pk and not is_district_admin(user)
+    ):
+        raise ReviewForbidden("您不能修改该镇的计入规则")
+    with transaction.atomic():
+        policy, _ = ReviewPolicy.objects.select_for_update().get_or_create(town=town)
+        previous = policy.counting
+        policy.counting = counting
+        policy.full_clean()
+        policy.save()
+        audit_record(
+            action=AuditAction.REVIEW_POLICY,
+            target=policy,
+            user=user,
+            changes={"counting": [previous, counting]},
+        )
+        _indicators_stale(
+            Submission.objects.filter(
+                Q(admin_village__town=town) | Q(admin_village=None, submitted_by__town=town)
+            )
+        )
+    return policy
+
+
+def notices_seen(*, user: User) -> int:
+    return selectors.notice_list_for_user(user=user).update(seen_at=timezone.now())
+
+
+def review_on_receipt(*, submission: Submission) -> Review:
+    """Give a newly stored submission its review row and close any send-back it redoes.
+
+    Called inside submission_receive's transaction (collect's post_save). An edit starts as
+    已编辑; a new submission as 已接收. The version it replaces, or the sent-back current
+    submission of the same form about the same facility or water body, counts as redone.
+    """
+    state = ReviewState.EDITED if submission.replaces_id else ReviewState.RECEIVED
+    review = Review.objects.create(submission=submission, state=state)
+    redone = Review.objects.filter(state__in=SENT_BACK, redone_by__isnull=True)
+    if submission.replaces_id:
+        redone = redone.filter(submission_id=submission.replaces_id)
+    elif submission.facility_id or submission.water_body_id:
+        redone = redone.filter(submission__form_id=submission.form_id, submission__is_current=True)
+        if submission.facility_id:
+            redone = redone.filter(submission__facility_id=submission.facility_id)
+        else:
+            redone = redone.filter(submission__water_body_id=submission.water_body_id)
+    else:
+        redone = redone.none()
+    for earlier in redone.select_related("submission__admin_village__town"):
+        earlier.redone_by = submission
+        earlier.save(update_fields=["redone_by"])
+        ReviewNotice.objects.create(
+            town=selectors.submission_town(submission=earlier.submission),
+            submission=earlier.submission,
+            redone_by=submission,
+        )
+    return review

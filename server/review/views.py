@@ -1,0 +1,302 @@
+"""HTTP entry points of review: the officials' screens (Django templates), the collector's
+待整改 page and the REST API. Views check input, call one service or selector, answer."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from collect.models import Form, Submission
+from collect.selectors import submission_list_for_user
+from registry.models import AdministrativeVillage
+from review import answers, selectors, services
+from review.exceptions import ReviewError
+from review.models import CountingRule
+from review.serializers import (
+    BulkApproveInput,
+    CommentInput,
+    CommentOutput,
+    ReviewInput,
+    ReviewOutput,
+)
+from review.states import AWAITING_REVIEW, TRANSITIONS, ReviewState
+
+LOGIN_URL = "/api-auth/login/"  # the admin login admits staff only
+QUEUE_PAGE_SIZE = 200
+AWAITING = "awaiting"
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _queue_filters(query) -> dict:
+    state = query.get("state", AWAITING)
+    return {
+        "form_id": query.get("form", "")[:100],
+        "state": state if state in ReviewState.values or state in ("", AWAITING) else AWAITING,
+        "village": query.get("village", "")[:20],
+        "received_from": _date(query.get("from", "")),
+        "received_to": _date(query.get("to", "")),
+    }
+
+
+def _queue(user, filters: dict):
+    state = filters["state"]
+    submissions = selectors.review_queue(
+        user=user, **{**filters, "state": "" if state == AWAITING else state}
+    )
+    if state == AWAITING:
+        submissions = submissions.filter(review__state__in=AWAITING_REVIEW)
+    return submissions
+
+
+def _reviewer_required(request: HttpRequest) -> None:
+    if not selectors.user_is_reviewer(request.user):
+        raise PermissionDenied("只有镇级管理人员和区级管理员可以审核")
+
+
+@login_required(login_url=LOGIN_URL)
+def queue_page(request: HttpRequest) -> HttpResponse:
+    """The review queue with filters; bulk approval acts on the same filters."""
+    _reviewer_required(request)
+    filters = _queue_filters(request.GET)
+    submissions = _queue(request.user, filters)
+    town = request.user.town
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "submissions": submissions[:QUEUE_PAGE_SIZE],
+            "total": submissions.count(),
+            "page_size": QUEUE_PAGE_SIZE,
+            "filters": filters,
+            "query": request.GET.urlencode(),
+            "forms": Form.objects.order_by("form_id"),
+            "villages": AdministrativeVillage.objects.filter(
+                pk__in=submission_list_for_user(user=request.user).values("admin_village")
+            ).order_by("code"),
+            "states": [(AWAITING, "待审核（已接收/已编辑）"), ("", "全部"), *ReviewState.choices],
+            "notices": selectors.notice_list_for_user(user=request.user)[:50],
+            "town": town,
+            "counting": selectors.counting_rule_for_town(town=town),
+            "counting_choices": CountingRule.choices,
+        },
+    )
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def queue_approve(request: HttpRequest) -> HttpResponse:
+    _reviewer_required(request)
+    filters = _queue_filters(request.POST)
+    count = services.submissions_approve(
+        submissions=_queue(request.user, filters),
+        user=request.user,
+        comment=request.POST.get("comment", ""),
+    )
+    messages.success(request, f"已核准 {count} 条提交")
+    return redirect(f"{reverse('review-queue')}?{request.POST.get('query', '')}")
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def notices_seen(request: HttpRequest) -> HttpResponse:
+    _reviewer_required(request)
+    services.notices_seen(user=request.user)
+    return redirect("review-queue")
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def policy_set(request: HttpRequest) -> HttpResponse:
+    _reviewer_required(request)
+    counting = request.POST.get("counting", "")
+    if request.user.town is None or counting not in CountingRule.values:
+        return HttpResponse("参数无效", status=400)
+    try:
+        services.review_policy_set(town=request.user.town, counting=counting, user=request.user)
+    except ReviewError as exc:
+        return HttpResponse(exc.message, status=exc.status_code)
+    messages.success(request, "指标计入规则已更新")
+    return redirect("review-queue")
+
+
+def _submission_page(
+    request: HttpRequest, submission: Submission, *, error: str = "", status_code=200
+):
+    review = getattr(submission, "review", None)
+    state = review.state if review else ReviewState.RECEIVED
+    form_id = submission.form.form_id
+    return render(
+        request,
+        "review/submission.html",
+        {
+            "submission": submission,
+            "review": review,
+            "state_label": ReviewState(state).label,
+            "next_states": [
+                (s, ReviewState(s).label) for s in ReviewState.values if s in TRANSITIONS[state]
+            ],
+            "may_review": selectors.user_is_reviewer(request.user) and submission.is_current,
+            "answers": answers.answers_labelled(form_id=form_id, answers=submission.answers),
+            "point": answers.geopoint(form_id=form_id, answers=submission.answers),
+            "attachments": submission.attachments.all(),
+            "versions": selectors.version_list(submission=submission),
+            "comments": selectors.comment_list(submission=submission),
+            "error": error,
+        },
+        status=status_code,
+    )
+
+
+def _visible_submission(request: HttpRequest, pk: int) -> Submission:
+    submission = (
+        submission_list_for_user(user=request.user).select_related("review").filter(pk=pk).first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+@login_required(login_url=LOGIN_URL)
+def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One submission: answers, photos, GPS point, versions, thread; state buttons."""
+    submission = _visible_submission(request, pk)
+    if request.method != "POST":
+        return _submission_page(request, submission)
+    try:
+        if request.POST.get("action") == "comment":
+            services.submission_comment(
+                submission=submission, user=request.user, body=request.POST.get("comment", "")
+            )
+            messages.success(request, "意见已发表")
+        else:
+            services.submission_review(
+                submission=submission,
+                user=request.user,
+                state=request.POST.get("state", ""),
+                comment=request.POST.get("comment", ""),
+            )
+            messages.success(request, "审核状态已更新")
+    except ReviewError as exc:
+        submission.refresh_from_db()
+        return _submission_page(request, submission, error=exc.message, status_code=exc.status_code)
+    return redirect("review-submission", pk=submission.pk)
+
+
+@login_required(login_url=LOGIN_URL)
+def rework_page(request: HttpRequest) -> HttpResponse:
+    """我的待整改: the user's submissions sent back with the officials' comments."""
+    return render(
+        request,
+        "review/rework.html",
+        {"submissions": selectors.rework_list_for_user(user=request.user)},
+    )
+
+
+# --- REST API ---------------------------------------------------------------------
+
+
+def _error(exc: ReviewError) -> Response:
+    return Response({"detail": exc.message}, status=exc.status_code)
+
+
+def _api_submission(request, pk: int) -> Submission:
+    submission = submission_list_for_user(user=request.user).filter(pk=pk).first()
+    if submission is None:
+        raise Http404
+    return submission
+
+
+class SubmissionReviewAPI(APIView):
+    """POST: set the review state of a submission (town officials, district admins)."""
+
+    @extend_schema(request=ReviewInput, responses=ReviewOutput)
+    def post(self, request, pk: int):
+        submission = _api_submission(request, pk)
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            review = services.submission_review(
+                submission=submission, user=request.user, **data.validated_data
+            )
+        except ReviewError as exc:
+            return _error(exc)
+        return Response(ReviewOutput(review).data)
+
+
+class SubmissionCommentsAPI(APIView):
+    """GET: the submission's thread. POST: add a comment."""
+
+    @extend_schema(responses=CommentOutput(many=True))
+    def get(self, request, pk: int):
+        submission = _api_submission(request, pk)
+        return Response(
+            CommentOutput(selectors.comment_list(submission=submission), many=True).data
+        )
+
+    @extend_schema(request=CommentInput, responses=CommentOutput)
+    def post(self, request, pk: int):
+        submission = _api_submission(request, pk)
+        data = CommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            entry = services.submission_comment(
+                submission=submission, user=request.user, body=data.validated_data["body"]
+            )
+        except ReviewError as exc:
+            return _error(exc)
+        return Response(CommentOutput(entry).data, status=status.HTTP_201_CREATED)
+
+
+class BulkApproveAPI(APIView):
+    """POST {"ids": [...]}: approve those of the listed submissions this user may review."""
+
+    @extend_schema(request=BulkApproveInput, responses={200: dict})
+    def post(self, request):
+        if not selectors.user_is_reviewer(request.user):
+            return Response({"detail": "只有镇级管理人员和区级管理员可以审核"}, status=403)
+        data = BulkApproveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            count = services.submissions_approve(
+                submissions=Submission.objects.filter(pk__in=data.validated_data["ids"]),
+                user=request.user,
+                comment=data.validated_data["comment"],
+            )
+        except ReviewError as exc:
+            return _error(exc)
+        return Response({"approved": count})
+
+
+class ReworkListAPI(APIView):
+    """GET: the user's submissions sent back and not yet redone."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        rows = [
+            {
+                "id": submission.pk,
+                "form": submission.form.form_id,
+                "instance_id": submission.instance_id,
+                "state": submission.review.state,
+                "facility": submission.facility.code if submission.facility else None,
+                "water_body": submission.water_body.code if submission.water_body else None,
+                "comments": CommentOutput(submission.review_comments.all(), many=True).data,
+            }
+            for submission in selectors.rework_list_for_user(user=request.user)
+        ]
+        return Response(rows)
