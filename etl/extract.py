@@ -42,8 +42,15 @@ class Registry:
     water_bodies: pd.DataFrame
 
 
-def registry_read() -> Registry:
-    """Natural villages, facilities and water bodies as the registry holds them now."""
+def registry_read(*, baseline: bool = True) -> Registry:
+    """Natural villages, facilities and water bodies as the registry holds them.
+
+    The registry follows the field: an accepted submission changes a facility's status, a
+    village's sewage mode, a water body's stage (``registry.services``). The indicators
+    derive those states from the submissions themselves, period by period, so by default
+    (``baseline``) the fields changed by submissions are read as they were before the first
+    of those changes: the registered state the submissions build on.
+    """
     from registry.models import (
         AdministrativeVillage,
         FacilityVillage,
@@ -52,6 +59,7 @@ def registry_read() -> Registry:
         Town,
         WaterBody,
     )
+    from registry.selectors import registry_baseline
 
     admin_villages = pd.DataFrame.from_records(
         [
@@ -98,7 +106,6 @@ def registry_read() -> Registry:
         SewageFacility.objects.values("code", "name", "in_service", "status", "status_date"),
         columns=["code", "name", "in_service", "status", "status_date"],
     ).merge(served.rename(columns={"facility_code": "code"}), on="code", how="left")
-    facilities["status_date"] = pd.to_datetime(facilities["status_date"])
     water_bodies = pd.DataFrame.from_records(
         WaterBody.objects.values(
             "code",
@@ -119,6 +126,12 @@ def registry_read() -> Registry:
             "natural_village_code",
         ],
     )
+    if baseline:
+        restored = registry_baseline()
+        villages = _baseline_applied(villages, restored.get("natural_village", {}))
+        facilities = _baseline_applied(facilities, restored.get("facility", {}))
+        water_bodies = _baseline_applied(water_bodies, restored.get("water_body", {}))
+    facilities["status_date"] = pd.to_datetime(facilities["status_date"])
     water_bodies["stage_date"] = pd.to_datetime(water_bodies["stage_date"])
     return Registry(
         admin_villages=admin_villages,
@@ -128,9 +141,10 @@ def registry_read() -> Registry:
     )
 
 
-def submissions_read(*, include_history: bool = False) -> pd.DataFrame:
+def submissions_read(*, include_history: bool = False, where=None) -> pd.DataFrame:
     """Stored submissions as ``schemas.RAW_SUBMISSIONS`` (current versions only unless
     ``include_history``). ``submitted_at`` is the server's receipt time in naive UTC.
+    ``where`` (a ``Q`` on ``Submission``) narrows the rows, e.g. to one facility's.
 
     ``review_state`` is the review decision (``review.states``); ``approved_only`` is the
     counting rule of the submission's town (``review.models.ReviewPolicy``), by its village
@@ -148,6 +162,8 @@ def submissions_read(*, include_history: bool = False) -> pd.DataFrame:
     rows = Submission.objects.all()
     if not include_history:
         rows = rows.filter(is_current=True)
+    if where is not None:
+        rows = rows.filter(where)
     frame = pd.DataFrame.from_records(
         rows.values(
             "instance_id",
@@ -186,6 +202,21 @@ def submissions_read(*, include_history: bool = False) -> pd.DataFrame:
     ).assign(approved_only=town.isin(approved_only_towns).astype(bool))
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True).dt.tz_localize(None)
     return schemas.RAW_SUBMISSIONS.validate(frame)
+
+
+def _baseline_applied(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:
+    """``frame`` with ``values`` ({code: {column: value}}) written over its rows."""
+    if not values or frame.empty:
+        return frame
+    frame = frame.copy()
+    position = {code: i for i, code in enumerate(frame["code"])}
+    for code, columns in values.items():
+        if code not in position:
+            continue
+        for column, value in columns.items():
+            if column in frame.columns:
+                frame.iloc[position[code], frame.columns.get_loc(column)] = value
+    return frame
 
 
 def models_f(path: str):

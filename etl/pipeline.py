@@ -10,13 +10,13 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from tqdm import tqdm
 
 from etl import extract, indicators, ledgers, raw_exports, tidy, workbooks
 from etl.extract import Registry
-from etl.targets import SEED_TARGETS
 
 FIRST_YEAR = 2020  # the plan's baseline year
 SNAPSHOT_DIR = extract.REPO_DIR / "var" / "etl"
@@ -72,21 +72,15 @@ def periods_until(as_of: dt.date, first_year: int = FIRST_YEAR) -> list[str]:
     return [p for year in range(first_year, as_of.year + 1) for p in indicators.year_periods(year)]
 
 
-def run(
+def database_compute(
     *,
     as_of: dt.date,
-    out_dir: Path = SNAPSHOT_DIR,
-    first_year: int = FIRST_YEAR,
-    targets: Mapping[str, float] = SEED_TARGETS,
-    progress: bool = True,
+    periods: Iterable[str],
+    targets: pd.DataFrame | Mapping[str, float],
+    progress: bool = False,
 ) -> RunResult:
-    """Read the database, compute everything up to ``as_of`` and write the snapshot files
-    (overwritten each time, so running twice gives the same files).
-
-    TODO(indicators app): read targets from the server's table and store the results there
-    instead of (or beside) the CSV snapshot.
-    """
-    steps = tqdm(total=4, desc="etl", disable=not progress)
+    """Read the database (submissions, registry, data dictionary) and ``compute``."""
+    steps = tqdm(total=3, desc="etl", disable=not progress)
     extract.django_setup()
     raw = extract.submissions_read()
     registry = extract.registry_read()
@@ -96,14 +90,40 @@ def run(
         raw=raw,
         dictionary=dictionary,
         registry=registry,
-        periods=periods_until(as_of, first_year),
+        periods=periods,
         targets=targets,
         as_of=as_of,
     )
     steps.update(2)
-    snapshot_write(result, out_dir)
-    steps.update()
     steps.close()
+    return result
+
+
+def run(
+    *,
+    as_of: dt.date,
+    out_dir: Path = SNAPSHOT_DIR,
+    first_year: int = FIRST_YEAR,
+    targets: Mapping[str, float] | None = None,
+    progress: bool = True,
+) -> RunResult:
+    """Read the database, compute everything up to ``as_of``, store the results in the
+    server's snapshot table (what the indicator API serves) and write the snapshot files
+    (overwritten each time, so running twice gives the same files and rows).
+
+    ``targets`` default to the server's target table (``indicators.IndicatorTarget``).
+    """
+    extract.django_setup()
+    from indicators.services import indicator_snapshots_store, indicator_targets
+
+    result = database_compute(
+        as_of=as_of,
+        periods=periods_until(as_of, first_year),
+        targets=indicator_targets() if targets is None else targets,
+        progress=progress,
+    )
+    indicator_snapshots_store(result=result)
+    snapshot_write(result, out_dir)
     return result
 
 
@@ -155,21 +175,21 @@ def workbook_write(
 def export(
     *,
     year: int,
-    out: Path,
+    out: Path | BinaryIO,
     as_of: dt.date,
     generated_at: dt.datetime,
-    targets: Mapping[str, float] = SEED_TARGETS,
+    targets: Mapping[str, float] | None = None,
 ) -> Path:
-    """Read the database and write the annual workbook of ``year`` to ``out``."""
+    """Read the database and write the annual workbook of ``year`` to ``out`` (a path or a
+    binary file object); ``targets`` default to the server's target table."""
     extract.django_setup()
+    from indicators.services import indicator_targets
+
     cutoff = min(as_of, dt.date(year, 12, 31))
-    result = compute(
-        raw=extract.submissions_read(),
-        dictionary=extract.data_dictionary_read(),
-        registry=extract.registry_read(),
-        periods=indicators.year_periods(year),
-        targets=targets,
+    result = database_compute(
         as_of=cutoff,
+        periods=indicators.year_periods(year),
+        targets=indicator_targets() if targets is None else targets,
     )
     workbook_write(result, year=year, out=out, generated_at=generated_at)
     return out

@@ -29,7 +29,7 @@ from accounts.scopes import (
     natural_villages_for_user,
     water_bodies_for_user,
 )
-from collect import openrosa
+from collect import openrosa, signals
 from collect.exceptions import (
     DuplicateSubmission,
     EditOfSupersededVersion,
@@ -407,6 +407,10 @@ def submission_receive(
             complete = set(submission.attachments_expected) <= received | set(added)
             submission.attachments_complete = complete
             submission.save(update_fields=["attachments_complete", "updated_at"])
+    if created:
+        transaction.on_commit(
+            lambda: signals.submission_accepted.send(sender=Submission, submission=submission)
+        )
     return SubmissionReceipt(submission=submission, created=created, attachments_added=added)
 
 

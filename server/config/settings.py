@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "registry",
     "accounts",
     "collect",
+    "indicators",
+    "exports",
     "review",
     "audit",
 ]

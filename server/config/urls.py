@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("registry.urls")),
     path("api/v1/", include(collect_api_patterns)),
+    path("api/v1/", include("indicators.urls")),
+    path("api/v1/", include("exports.urls")),
     path("api/v1/", include(review_api_patterns)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/auth/token/revoke/", TokenRevokeAPI.as_view(), name="api-token-revoke"),

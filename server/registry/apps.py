@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "基础名录"
+
+    def ready(self) -> None:
+        from collect.signals import submission_accepted
+        from registry.receivers import registry_follow
+
+        submission_accepted.connect(registry_follow, dispatch_uid="registry_follow")

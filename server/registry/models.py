@@ -7,6 +7,7 @@ unique and never reused. Deleting a village that something still refers to is
 refused (PROTECT), never cascaded.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -184,6 +185,9 @@ class SewageFacility(Located):
         default=FacilityStatus.UNINSPECTED,
     )
     status_date = models.DateField("最近巡查日期", null=True, blank=True)
+    faults = models.JSONField(
+        "最近巡查故障", default=list, blank=True, help_text="最近一次巡查记录的故障类型和严重程度"
+    )
 
     class Meta:
         verbose_name = "农村生活污水处理设施"
@@ -276,3 +280,52 @@ class WaterBody(Located):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class RegistryObject(models.TextChoices):
+    NATURAL_VILLAGE = "natural_village", "自然村"
+    FACILITY = "facility", "处理设施"
+    WATER_BODY = "water_body", "黑臭水体"
+
+
+class RegistryChange(models.Model):
+    """One change of one registry field made by following the field's submissions.
+
+    ``old_value`` of an object's first change is the state before any submission counted
+    (the registered baseline the ETL uses for periods before the first submission).
+    ``field`` ``created`` records a water body created from a field report.
+    """
+
+    object_type = models.CharField("对象类型", max_length=20, choices=RegistryObject.choices)
+    code = models.CharField("编码", max_length=20)
+    field = models.CharField("字段", max_length=40)
+    old_value = models.JSONField("原值", null=True, blank=True)
+    new_value = models.JSONField("新值", null=True, blank=True)
+    submission = models.ForeignKey(
+        "collect.Submission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registry_changes",
+        verbose_name="依据提交",
+    )
+    changed_at = models.DateTimeField("变更时间", auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="变更人",
+    )
+
+    class Meta:
+        verbose_name = "名录变更记录"
+        verbose_name_plural = "名录变更记录"
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "code", "field"], name="registry_change_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.field}: {self.old_value} → {self.new_value}"

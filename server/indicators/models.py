@@ -1,0 +1,87 @@
+"""Indicator definitions with their targets, and the published results the API and
+dashboard read.
+
+IndicatorTarget is seeded from etl/targets.py (``manage.py load_targets``) and edited in the
+admin. IndicatorSnapshot holds one computed value per indicator, level, area and period;
+``indicators.services.indicators_publish`` replaces all of them in one transaction.
+"""
+
+from django.db import models
+
+
+class Comparison(models.TextChoices):
+    AT_LEAST = "gte", "≥"
+
+
+class Level(models.TextChoices):
+    TOWN = "town", "镇"
+    ADMIN_VILLAGE = "admin_village", "行政村/社区"
+    NATURAL_VILLAGE = "natural_village", "自然村"
+
+
+class IndicatorTarget(models.Model):
+    code = models.CharField("指标代码", max_length=40, unique=True)
+    name_zh = models.CharField("指标名称", max_length=100)
+    name_en = models.CharField("英文名称", max_length=200, blank=True)
+    category_zh = models.CharField("类别", max_length=50, blank=True)
+    unit = models.CharField("单位", max_length=20, default="%")
+    target = models.FloatField("目标值")
+    comparison = models.CharField(
+        "比较方式", max_length=8, choices=Comparison.choices, default=Comparison.AT_LEAST
+    )
+    deadline_year = models.PositiveSmallIntegerField("目标年份", default=2025)
+    source_note = models.TextField("依据", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "指标目标值"
+        verbose_name_plural = "指标目标值"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} {self.get_comparison_display()} {self.target:g}{self.unit}"
+
+
+class IndicatorSnapshot(models.Model):
+    code = models.CharField("指标代码", max_length=40)
+    name_zh = models.CharField("指标名称", max_length=100)
+    name_en = models.CharField("英文名称", max_length=200, blank=True)
+    unit = models.CharField("单位", max_length=20)
+    level = models.CharField("层级", max_length=20, choices=Level.choices)
+    area_code = models.CharField("区域代码", max_length=20)
+    area_name = models.CharField("区域名称", max_length=100, blank=True)
+    admin_village_code = models.CharField(
+        "所属行政村代码", max_length=20, blank=True, help_text="村级行的行政村，用于按角色筛选"
+    )
+    period = models.CharField("期间", max_length=7)
+    value = models.FloatField("现状值", null=True)
+    numerator = models.FloatField("分子")
+    denominator = models.FloatField("分母")
+    target = models.FloatField("目标值", null=True)
+    met = models.BooleanField("是否达标", null=True)
+    record_count = models.PositiveIntegerField("记录数")
+    # The ids behind the value (natural village, facility, water body codes or submission
+    # instance ids). ``basis``, on administrative-village rows only (see
+    # selectors.snapshot_basis): per id [id, natural village, numerator, denominator,
+    # category, deciding submission].
+    records = models.JSONField("记录", default=list)
+    basis = models.JSONField("明细", default=list)
+    details = models.JSONField("分项", default=dict)
+    # Of everything above: a publish rewrites only the rows whose content changed.
+    content_hash = models.CharField("内容摘要", max_length=32)
+    as_of = models.DateField("数据截止日")
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "指标结果"
+        verbose_name_plural = "指标结果"
+        ordering = ["code", "period", "level", "area_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "level", "area_code", "period"], name="indicator_snapshot_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["level", "period"], name="indicator_snapshot_lp")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.level}:{self.area_code} {self.period}"
