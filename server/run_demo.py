@@ -1,6 +1,10 @@
-"""Run the demo: the server on :8000 and the dashboard on :8050, until Ctrl-C.
+"""Run the demo: the server on :8000, the dashboard on :8050 and the indicator publisher,
+until Ctrl-C.
 
-Used by `make demo` after migrations and demo data; both processes stop together.
+Used by `make demo` after migrations and demo data; the processes stop together. The
+publisher (`manage.py publish_indicators --watch`) checks every second whether submissions,
+registry changes or targets changed and republishes, so a new submission shows in
+/api/v1/indicators/ within a few seconds with no manual step.
 """
 
 import os
@@ -27,12 +31,16 @@ def main() -> int:
             env=env,
         ),
         subprocess.Popen([python, "-m", "dash_app"], cwd=REPO, env=env),
+        subprocess.Popen(
+            [python, "server/manage.py", "publish_indicators", "--watch"], cwd=REPO, env=env
+        ),
     ]
     print(
         f"\n邹区镇调查系统演示已启动：\n"
         f"  服务器 / ODK Collect 地址: {SERVER_URL}/\n"
         f"  管理后台:                 {SERVER_URL}/admin/\n"
         f"  API:                      {SERVER_URL}/api/v1/  (文档 {SERVER_URL}/api/docs/)\n"
+        f"  指标:                     {SERVER_URL}/api/v1/indicators/?period=2025\n"
         f"  仪表盘:                   {DASH_URL}/\n"
         f"  演示账号 district / official / worker / contractor，密码 zouqu-demo\n"
         f"按 Ctrl-C 停止。\n",

@@ -77,10 +77,20 @@ def snapshot_basis(*, snapshot: IndicatorSnapshot) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def snapshot_latest_year() -> str | None:
-    """The year of the data cut-off of the published results (the default period)."""
-    latest = IndicatorSnapshot.objects.order_by("-as_of").values_list("as_of", flat=True).first()
-    return None if latest is None else str(latest.year)
+def snapshot_default_period() -> str | None:
+    """The period the API shows when none is asked for: the latest year in which every
+    indicator has data at town level (a year just begun has no film or straw report yet),
+    else the latest year published."""
+    years = (
+        IndicatorSnapshot.objects.filter(level=Level.TOWN, period__regex=r"^\d{4}$")
+        .values_list("period", "code", "denominator")
+        .order_by("-period")
+    )
+    by_year: dict[str, list[float]] = {}
+    for period, _code, denominator in years:
+        by_year.setdefault(period, []).append(denominator)
+    complete = [year for year, values in by_year.items() if all(v > 0 for v in values)]
+    return max(complete, default=max(by_year, default=None))
 
 
 def indicator_codes() -> list[str]:

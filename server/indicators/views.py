@@ -15,7 +15,9 @@ from indicators.serializers import IndicatorOutput, IndicatorQuery, record_rows
 
 QUERY_PARAMETERS = [
     OpenApiParameter("level", str, enum=[c for c, _ in Level.choices], description="默认 town"),
-    OpenApiParameter("period", str, description="2025、2025-Q3 或 2025-07；默认最近年份"),
+    OpenApiParameter(
+        "period", str, description="2025、2025-Q3 或 2025-07；默认有完整数据的最近年份"
+    ),
     OpenApiParameter("code", str, description="指标代码，如 SEWAGE_COVERAGE"),
     OpenApiParameter("village", str, description="行政村(12位)或自然村(15位)代码"),
 ]
@@ -31,7 +33,7 @@ def _query(request, *, code: str | None = None) -> dict:
             {"code": f"未知的指标代码 {code}，可选：{'、'.join(selectors.indicator_codes())}"}
         )
     params["code"] = code
-    params.setdefault("period", selectors.snapshot_latest_year() or "")
+    params.setdefault("period", selectors.snapshot_default_period() or "")
     return params
 
 

@@ -367,3 +367,22 @@ def registry_follow_submission(*, submission) -> list[RegistryChange]:
             },
             cause=submission,
         )
+
+
+def registry_follow_updates(*, since: dt.datetime) -> list[RegistryChange]:
+    """Recompute the registry objects of the submissions updated after ``since``, current
+    or not: a review decision (a rejection) changes what counts without a new submission."""
+    from collect.models import Submission
+
+    updated = Submission.objects.filter(form__form_id__in=FOLLOWED_FORMS, updated_at__gt=since)
+    return registry_state_recompute(
+        facilities=SewageFacility.objects.filter(
+            pk__in=updated.exclude(facility=None).values("facility_id")
+        ),
+        villages=NaturalVillage.objects.filter(
+            pk__in=updated.exclude(natural_village=None).values("natural_village_id")
+        ),
+        water_bodies=WaterBody.objects.filter(
+            pk__in=updated.exclude(water_body=None).values("water_body_id")
+        ).select_related("admin_village", "natural_village"),
+    )

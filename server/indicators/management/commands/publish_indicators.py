@@ -1,10 +1,12 @@
 """``manage.py publish_indicators [--as-of DATE] [--watch [--interval S]]``.
 
-``--watch`` keeps running: every ``interval`` seconds it compares a cheap fingerprint of the
-data (submissions, registry changes, targets) with the one it last published. On a change it
-first republishes the current year (about a second on the demo data), then, once nothing
-new has arrived, every year. ``make demo`` runs it beside the server, so a new submission
-reaches the indicator API within a few seconds.
+``--watch`` keeps running (``make demo`` starts it beside the server): every ``interval``
+seconds it compares a cheap fingerprint of the data (submissions, registry changes, targets)
+with the one it last published. On a change it brings the registry in line with submissions
+whose review state changed (new submissions already updated it when they arrived), then
+republishes the current year: a couple of seconds on the demo data, so a new submission shows
+in the indicator API within seconds. Once the data have been quiet for ``--settle`` seconds
+it republishes every year too (edits of older records).
 """
 
 import datetime as dt
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.selectors import data_fingerprint
 from indicators.services import indicator_targets_load, indicators_publish
+from registry.services import registry_follow_updates
 
 
 class Command(BaseCommand):
@@ -24,8 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--first-year", type=int, default=2020)
         parser.add_argument("--watch", action="store_true", help="republish whenever data change")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between checks")
+        parser.add_argument(
+            "--settle", type=float, default=15.0, help="quiet seconds before a full republish"
+        )
 
-    def handle(self, *args, as_of, first_year, watch, interval, **options):
+    def handle(self, *args, as_of, first_year, watch, interval, settle, **options):
         try:
             fixed = dt.date.fromisoformat(as_of) if as_of else None
         except ValueError as exc:
@@ -34,18 +40,33 @@ class Command(BaseCommand):
         if not watch:
             self._publish(fixed or dt.date.today(), first_year, None, progress=True)
             return
+        try:
+            self._watch(fixed, first_year, interval, settle)
+        except KeyboardInterrupt:
+            return
+
+    def _watch(self, fixed, first_year: int, interval: float, settle: float) -> None:
         published = None
-        full_pending = True
+        since = None  # the latest submission update already followed
+        changed_at = None  # when the last change was published for the current year only
         while True:
             fingerprint = data_fingerprint()
             cut_off = fixed or dt.date.today()
             if fingerprint != published:
-                # New data: the current year first, so it shows within seconds.
-                self._publish(cut_off, first_year, [cut_off.year])
-                published, full_pending = fingerprint, True
-            elif full_pending:
+                latest = fingerprint[1][2]
+                if since is not None and latest is not None and latest > since:
+                    registry_follow_updates(since=since)
+                    fingerprint = data_fingerprint()
+                since = latest
+                if published is None:
+                    self._publish(cut_off, first_year, None)
+                else:
+                    self._publish(cut_off, first_year, [cut_off.year])
+                    changed_at = time.monotonic()
+                published = fingerprint
+            elif changed_at is not None and time.monotonic() - changed_at >= settle:
                 self._publish(cut_off, first_year, None)
-                full_pending = False
+                changed_at = None
             else:
                 time.sleep(interval)
 
