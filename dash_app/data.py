@@ -38,6 +38,7 @@ INDICATOR_CODES = (
 NOT_INSPECTED_DAYS = (30, 90)
 MONITORING_OVERDUE_DAYS = 92
 ABNORMAL_STATUSES = ("defective", "stopped")
+WATER_STAGES = ("screened", "works", "completed", "monitoring", "closed", "rebound")
 
 
 # --------------------------------------------------------------------------- who is looking
@@ -670,6 +671,12 @@ def water_table(
             "overdue": overdue.astype(bool),
             "rebound": ledger["stage"].eq("rebound"),
             "kind": ledger["water_body_code"].map(places["kind"]),
+            # The first date each lifecycle stage was reached (the ETL ledger's *_on columns).
+            **{
+                f"{stage}_on": pd.to_datetime(ledger[f"{stage}_on"])
+                for stage in WATER_STAGES
+                if f"{stage}_on" in ledger.columns
+            },
             "latitude": ledger["water_body_code"].map(places["latitude"]),
             "longitude": ledger["water_body_code"].map(places["longitude"]),
         }

@@ -1,6 +1,7 @@
 """黑臭水体: counts by lifecycle stage, the list with stage dates, overdue monitoring and
 rebounds, and one body's measurements against the thresholds."""
 
+import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html
 
 from dash_app import auth, data, figures, ids, labels
@@ -87,10 +88,27 @@ def water_detail(state_data, active_cell):
     names = ds.water_bodies.set_index("code")["name"]
     history = data.water_history(ds, code)
     title = f"{code} {names.get(code, '')}：{labels.TEXT['history_title']}"
+    _, cutoff = data.period_bounds(state.period, ds.as_of)
+    rows = data.water_table(ds, cutoff, viewer)
+    rows = rows.loc[rows["water_body_code"] == code]
+    stages = []
+    if not rows.empty:
+        body = rows.iloc[0]
+        for stage in data.WATER_STAGES:
+            when = body.get(f"{stage}_on")
+            if when is not None and not pd.isna(when):
+                stages += [html.Dt(labels.WATER_STAGE[stage]), html.Dd(common.fmt_date(when))]
+        current = labels.WATER_STAGE[body["stage"]]
+        stages = [html.Dt(labels.TEXT["stage"]), html.Dd(current), *stages]
     return html.Div(
         **{"data-water": code},
-        children=dcc.Graph(
-            figure=figures.water_history(history, title=title),
-            config=figures.graph_config(f"water_{code}"),
-        ),
+        className="facility-card",
+        children=[
+            html.H3(f"{code} {names.get(code, '')}"),
+            html.Dl(stages),
+            dcc.Graph(
+                figure=figures.water_history(history, title=title),
+                config=figures.graph_config(f"water_{code}"),
+            ),
+        ],
     )

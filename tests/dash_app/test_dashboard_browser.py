@@ -89,8 +89,14 @@ def test_overview_cards_show_the_etl_values(page, dashboard, expected):
         word = {True: "✔ 达标", False: "✘ 未达标", None: "— 无数据"}[town[code]["met"]]
         assert met == word, code
         assert f"{town[code]['target']:g}%" in card.locator(".card-target").inner_text()
-    # The baseline the plan states: 70.2 % coverage.
+
+
+def test_the_2020_baseline_is_the_plans(page, dashboard):
+    """The plan's 2020 baseline: 70.2 % coverage, 92 % operation."""
+    page.goto(f"{dashboard.url}overview?year=2020")
+    page.wait_for_selector(".card[data-code=FACILITY_OPERATION]")
     assert page.locator(".card[data-code=SEWAGE_COVERAGE] .card-value").inner_text() == "70.2%"
+    assert page.locator(".card[data-code=FACILITY_OPERATION] .card-value").inner_text() == "92.0%"
 
 
 def test_village_filter_changes_the_cards_charts_and_url(page, dashboard, expected):
@@ -191,10 +197,25 @@ def test_english_is_available_and_remembered(browser, dashboard):
     page.wait_for_selector(".nav-link.active >> text=Facilities")
     wait_for_location(page, "/facilities?year=2025")
     page.wait_for_selector("#facility-map .gtitle >> text=Facilities by latest status")
-    page.goto(f"{dashboard.url}overview?year=2025")
+    page.goto(f"{dashboard.url}overview?year=2020")
     page.wait_for_selector(".card-met")
     assert page.locator(".card[data-code=SEWAGE_COVERAGE] .card-met").inner_text() == "✘ Not met"
     page.click("#language")
     page.wait_for_selector(".nav-link.active >> text=总览")
     context.close()
     assert errors == []
+
+
+def test_an_overdue_water_body_alert_opens_its_stages_and_measurements(page, dashboard):
+    page.goto(f"{dashboard.url}alerts?year=2025")
+    item = page.locator(".alert-item[data-kind=water_overdue]").first
+    item.wait_for()
+    code = item.get_attribute("data-code")
+    item.locator("a").click()
+    wait_for_location(page, f"water={code}")
+    detail = page.locator(f"[data-water='{code}']")
+    detail.wait_for()
+    assert "整治后监测" in detail.locator("dl").inner_text()
+    detail.locator(".js-plotly-plot").wait_for()
+    row = page.locator("#water-table td[data-dash-column=water_body_code]", has_text=code)
+    assert row.count() == 1
