@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from collect.models import Attachment, Form, FormMedia, FormVersion, Submission
+from collect.selectors import submission_list_for_user
 
 
 class FormVersionInline(admin.TabularInline):
@@ -64,3 +65,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def get_queryset(self, request):
+        # Staff given access here see the same part of the submissions as in the API.
+        return submission_list_for_user(user=request.user)

@@ -277,3 +277,25 @@ def test_anonymous_gets_nothing(username, records):
     )
     assert client.get("/formList").status_code == 401
     assert client.get("/review/").status_code == 302
+
+
+def test_staff_given_admin_access_to_submissions_see_only_their_town(records, stranger, users):
+    from django.contrib.auth.models import Permission
+
+    view = Permission.objects.get(codename="view_submission")
+    for user in (users["official"], stranger):
+        user.is_staff = True
+        user.save()
+        user.user_permissions.add(view)
+
+    own_town = _session(users, "official").get("/admin/collect/submission/")
+    stranger_client = Client()
+    stranger_client.force_login(stranger)
+    other_town = stranger_client.get("/admin/collect/submission/")
+
+    assert records["own"].instance_id in own_town.content.decode()
+    assert other_town.status_code == 200
+    assert records["own"].instance_id not in other_town.content.decode()
+    assert stranger_client.get(
+        f"/admin/collect/submission/{records['own'].pk}/change/"
+    ).status_code in (302, 404)
