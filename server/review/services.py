@@ -32,7 +32,8 @@ def _indicators_stale(submissions: QuerySet[Submission]) -> None:
     """Mark what the indicators are computed from as changed.
 
     The indicators app recomputes when its data fingerprint changes, and that watches the
-    submissions' ``updated_at`` (indicators.selectors.data_fingerprint); a review decision
+    submissions' ``updated_at`` (indicators.selectors.data_fingerprint; ``publish_indicators
+    --watch`` also re-follows the registry for submissions updated since). A review decision
     changes what counts, so it touches the submissions it decided on.
     """
     submissions.update(updated_at=timezone.now())
@@ -48,7 +49,15 @@ def _state_set(
 ) -> tuple[Review, ReviewComment]:
     if not selectors.user_may_review(user=user, submission=submission):
         raise ReviewForbidden()
-    if not submission.is_current:
+    # Locked and read again: an edit arriving now makes this version history (collect takes
+    # the same row lock), and a decision on history would count nothing.
+    current = (
+        Submission.objects.select_for_update()
+        .filter(pk=submission.pk)
+        .values_list("is_current", flat=True)
+        .first()
+    )
+    if not current:
         raise SubmissionNotCurrent()
     review = _review_locked(submission)
     if not transition_allowed(review.state, state):
