@@ -74,7 +74,7 @@ def sparkline(series: pd.DataFrame, target: float | None = None) -> go.Figure:
             y=series["value"],
             mode="lines",
             line={"color": COLOURS["actual"], "width": 2},
-            connectgaps=False,
+            connectgaps=True,  # film and straw are reported by season, not every quarter
             hovertemplate="%{x|%Y-%m}: %{y:.1f}%<extra></extra>",
         )
     )
@@ -113,6 +113,7 @@ def trend(
             mode="lines+markers",
             line={"color": COLOURS["actual"], "width": 2},
             marker={"size": 5},
+            connectgaps=True,
             hovertemplate="%{customdata}: %{y:.1f}%<extra></extra>",
             customdata=series["period"],
         )
@@ -300,6 +301,7 @@ def stage_bar(counts: pd.DataFrame) -> go.Figure:
             y=counts["count"],
             text=counts["count"].astype(int),
             textposition="outside",
+            cliponaxis=False,
             marker={
                 "color": [
                     COLOURS["abnormal"] if s == "rebound" else COLOURS["bar"]

@@ -63,12 +63,14 @@ def farm_update(state_data):
         html.Div(
             [
                 html.Span(labels.TEXT["burning"]),
-                html.Strong(
-                    str(
-                        int(straw_details.get("open_burning_reports", 0))
-                        + int(straw_details.get("burning_sites", 0))
-                    )
-                ),
+                html.Strong(str(int(straw_details.get("open_burning_reports", 0)))),
+            ],
+            className="finding",
+        ),
+        html.Div(
+            [
+                html.Span(labels.TEXT["burning_sites"]),
+                html.Strong(str(int(straw_details.get("burning_sites", 0)))),
             ],
             className="finding",
         ),
