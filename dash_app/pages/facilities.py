@@ -74,6 +74,9 @@ def facilities_update(state_data):
         .astype(object)
         .where(frame["days_since"].notna(), "—"),
     )
+    # Problems first: abnormal, then not inspected, then normal; by code within each.
+    order = rows["status_group"].map({"abnormal": 0, "uninspected": 1, "normal": 2})
+    rows = rows.assign(order=order).sort_values(["order", "facility_code"])
     grid = rows[["id", *[c for c, _ in COLUMNS]]].to_dict("records")
     head = common.heading(labels.PAGES["facilities"], state, common.village_name(ds, state.village))
     return head, fig, grid

@@ -1,6 +1,7 @@
 """总览: one card per target and the quarterly trends with target, deadline and projection."""
 
 import math
+from urllib.parse import urlencode
 
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
@@ -28,7 +29,16 @@ def target_text(code: str, target: float) -> str:
     return f"{target:g}%" if target >= 100 else f"≥{target:g}%"
 
 
-def card(row: pd.Series, series: pd.DataFrame) -> html.Article:
+def records_href(code: str, period: str, village: str | None) -> str:
+    """The server's list of the records behind the value (issue 5's indicator records API,
+    permission-checked by the server)."""
+    query = {"level": "admin_village", "area": village} if village else {"level": "town"}
+    return (
+        f"{common.api_base()}/indicators/{code}/records/?{urlencode({**query, 'period': period})}"
+    )
+
+
+def card(row: pd.Series, series: pd.DataFrame, records: str) -> html.Article:
     met = row["met"]
     status = {True: "met", False: "not-met", None: "no-data"}[met]
     gap = (
@@ -59,6 +69,13 @@ def card(row: pd.Series, series: pd.DataFrame) -> html.Article:
                 config={"staticPlot": True, "responsive": False},
                 className="sparkline",
                 style={"height": "60px"},
+            ),
+            html.A(
+                labels.TEXT["records_of_value"].format(n=row["records"]),
+                href=records,
+                target="_blank",
+                rel="noopener",
+                className="card-records",
             ),
         ],
     )
@@ -126,7 +143,10 @@ def overview_update(state_data):
     head = common.heading(labels.PAGES["overview"], state, common.village_name(ds, village))
     return (
         head,
-        [card(row, series[row["code"]]) for _, row in cards.iterrows()],
+        [
+            card(row, series[row["code"]], records_href(row["code"], state.period, village))
+            for _, row in cards.iterrows()
+        ],
         [
             trend_block(row["code"], series[row["code"]], row["target"], state)
             for _, row in cards.iterrows()

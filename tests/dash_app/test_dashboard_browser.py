@@ -89,6 +89,8 @@ def test_overview_cards_show_the_etl_values(page, dashboard, expected):
         word = {True: "✔ 达标", False: "✘ 未达标", None: "— 无数据"}[town[code]["met"]]
         assert met == word, code
         assert f"{town[code]['target']:g}%" in card.locator(".card-target").inner_text()
+        records = card.locator("a.card-records").get_attribute("href")
+        assert records == f"/api/v1/indicators/{code}/records/?level=town&period=2025"
 
 
 def test_the_2020_baseline_is_the_plans(page, dashboard):
