@@ -30,6 +30,9 @@ class BulkApproveInput(serializers.Serializer):
 class CommentOutput(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username")
     submission = serializers.IntegerField(source="submission_id")
+    # Plain strings: the schema names the review state choices once (ReviewOutput.state).
+    state_from = serializers.CharField(help_text="原状态代码，空表示普通意见")
+    state_to = serializers.CharField(help_text="新状态代码，空表示普通意见")
 
     class Meta:
         model = ReviewComment
