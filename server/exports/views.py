@@ -7,6 +7,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
@@ -16,6 +17,17 @@ from etl.tidy import FORM_SPECS
 from exports import services
 
 FIRST_YEAR = 2020
+
+
+class JSONAnswers(BaseContentNegotiation):
+    """Errors as JSON, whatever the client asks: DRF would read ``?format=csv`` as a request
+    for a CSV renderer (and answer 404); here ``format`` is the download's format."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class CanExport(BasePermission):
@@ -69,6 +81,7 @@ class AnnualWorkbookAPI(APIView):
     """The annual assessment workbook (python -m etl export) as a download."""
 
     permission_classes = [CanExport]
+    content_negotiation_class = JSONAnswers
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, required=True)],
@@ -88,6 +101,7 @@ class RawDataAPI(APIView):
     """Raw data per form (python -m etl raw): ?form=…&format=csv|xlsx|geojson&lang=zh|en."""
 
     permission_classes = [CanExport]
+    content_negotiation_class = JSONAnswers
 
     @extend_schema(
         parameters=[
