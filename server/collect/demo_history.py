@@ -40,6 +40,7 @@ from collect.services import form_publish, submission_receive
 from forms.build import FORM_IDS, FORMS_DIR
 from forms.samples import attachment_files, sample_instance
 from registry.models import NaturalVillage, SewageFacility, WaterBody
+from registry.selectors import registry_baseline
 from registry.services import registry_following_paused, registry_state_recompute
 
 YEARS = range(2021, 2026)
@@ -444,9 +445,18 @@ def demo_history_plan(*, seed: int) -> list[Planned]:
     contractor_codes = (
         set(contractor.facilities.values_list("code", flat=True)) if contractor else set()
     )
+    # Planned from the registered state, not from what earlier runs made the registry follow,
+    # so a second run plans the same submissions.
+    baseline = registry_baseline()
     villages = list(NaturalVillage.objects.select_related("admin_village").order_by("code"))
+    for village in villages:
+        for name, value in baseline.get("natural_village", {}).get(village.code, {}).items():
+            setattr(village, name, value)
     bodies = WaterBody.objects.filter(is_confirmed=True, natural_village__isnull=False)
-    bodies = bodies.select_related("admin_village", "natural_village").order_by("code")
+    bodies = list(bodies.select_related("admin_village", "natural_village").order_by("code"))
+    for body in bodies:
+        for name, value in baseline.get("water_body", {}).get(body.code, {}).items():
+            setattr(body, name, value)
     admins = sorted({v.admin_village for v in villages}, key=lambda a: a.code)
     farming = [a for a in admins if a.kind != "community"] or admins
     lagging = {a.code for a in rng.sample(farming, LAGGING_VILLAGES)}

@@ -340,6 +340,17 @@ def demo_registry_write(demo: DemoRegistry) -> Town:
             defaults={
                 "admin_village": admins[v.admin_code],
                 "name": v.name,
+                "population": v.population,
+                "is_planned_development": v.is_planned_development,
+                "is_planned_relocation": v.is_planned_relocation,
+                "latitude": v.latitude,
+                "longitude": v.longitude,
+            },
+            # The fields the registry follows from the field keep what the submissions made
+            # of them when the demo is loaded again (registry.services).
+            create_defaults={
+                "admin_village": admins[v.admin_code],
+                "name": v.name,
                 "households": v.households,
                 "households_connected": v.households_connected,
                 "population": v.population,
@@ -351,40 +362,40 @@ def demo_registry_write(demo: DemoRegistry) -> Town:
             },
         )
     for f in demo.facilities:
+        fields = {
+            "name": f.name,
+            "process_type": f.process_type,
+            "scale": f.scale,
+            "design_capacity": f.design_capacity,
+            "commissioned_on": f.commissioned_on,
+            "contractor": contractors[f.contractor_code],
+            "om_mode": OmMode.THIRD_PARTY,
+            "in_service": f.in_service,
+            "latitude": f.latitude,
+            "longitude": f.longitude,
+        }
         facility, _ = SewageFacility.objects.update_or_create(
             code=f.code,
-            defaults={
-                "name": f.name,
-                "process_type": f.process_type,
-                "scale": f.scale,
-                "design_capacity": f.design_capacity,
-                "commissioned_on": f.commissioned_on,
-                "contractor": contractors[f.contractor_code],
-                "om_mode": OmMode.THIRD_PARTY,
-                "in_service": f.in_service,
-                "status": f.status,
-                "status_date": f.status_date,
-                "latitude": f.latitude,
-                "longitude": f.longitude,
-            },
+            defaults=fields,
+            create_defaults={**fields, "status": f.status, "status_date": f.status_date},
         )
         for code in f.village_codes:
             FacilityVillage.objects.get_or_create(facility=facility, natural_village=villages[code])
     for w in demo.water_bodies:
+        fields = {
+            "name": w.name,
+            "kind": w.kind,
+            "admin_village": admins[w.admin_code],
+            "natural_village": villages[w.village_code],
+            "area_m2": w.area_m2,
+            "length_m": w.length_m,
+            "is_confirmed": True,
+            "latitude": w.latitude,
+            "longitude": w.longitude,
+        }
         WaterBody.objects.update_or_create(
             code=w.code,
-            defaults={
-                "name": w.name,
-                "kind": w.kind,
-                "admin_village": admins[w.admin_code],
-                "natural_village": villages[w.village_code],
-                "area_m2": w.area_m2,
-                "length_m": w.length_m,
-                "stage": w.stage,
-                "stage_date": w.stage_date,
-                "is_confirmed": True,
-                "latitude": w.latitude,
-                "longitude": w.longitude,
-            },
+            defaults=fields,
+            create_defaults={**fields, "stage": w.stage, "stage_date": w.stage_date},
         )
     return town

@@ -76,17 +76,17 @@ def test_it_is_deterministic_for_a_seed(demo):
 
 
 def test_it_does_not_duplicate_anything_when_loaded_twice(db, capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     counts = [m.objects.count() for m in (NaturalVillage, SewageFacility, WaterBody, User)]
     links = SewageFacility.natural_villages.through.objects.count()
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     assert [m.objects.count() for m in (NaturalVillage, SewageFacility, WaterBody, User)] == counts
     assert SewageFacility.natural_villages.through.objects.count() == links
     assert "zouqu-demo" in capsys.readouterr().out
 
 
 def test_it_creates_the_four_demo_accounts_with_their_scopes(db):
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     roles = dict(User.objects.values_list("username", "role"))
     assert roles == {
         "district": Role.DISTRICT_ADMIN,
