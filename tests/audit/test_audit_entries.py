@@ -1,5 +1,6 @@
 """Every action the issue lists leaves an audit entry: who, when, from where, what changed."""
 
+import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
@@ -118,3 +119,20 @@ def test_a_successful_login_is_not_noise(users):
     assert Client(**basic("worker", PASSWORD)).get("/formList").status_code == 200
 
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registry_change_caused_by_a_submission_names_its_sender(inspection, collect_client):
+    # Transactional: the registry follows the submission when its transaction commits,
+    # which is then still inside the request, as in production.
+    instance = sample(seed=0)
+    response = post_submission(collect_client("worker"), instance.xml, sample_files(instance))
+    assert response.status_code == 201
+
+    facility = SewageFacility.objects.get(code="ZQ-WS-001")
+    entries = AuditEntry.objects.filter(
+        action="registry_change", object_type="registry.sewagefacility", object_id=str(facility.pk)
+    )
+    followed = [entry for entry in entries if "status" in entry.changes]
+    assert followed
+    assert {(entry.username, entry.ip) for entry in followed} == {("worker", "127.0.0.1")}
