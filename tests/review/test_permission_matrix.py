@@ -3,9 +3,12 @@ village (and facility) and one in another village. "own" is the worker's submiss
 village 201 about facility ZQ-WS-001 (the contractor's facility); "other" is one in village
 230 about ZQ-WS-009. 404 means the record is invisible to that user, not merely forbidden."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from collect.models import Submission
@@ -299,3 +302,43 @@ def test_staff_given_admin_access_to_submissions_see_only_their_town(records, st
     assert stranger_client.get(
         f"/admin/collect/submission/{records['own'].pk}/change/"
     ).status_code in (302, 404)
+
+
+INDICATOR_VILLAGE = {
+    "district": {"own": 1, "other": 1},
+    "official": {"own": 1, "other": 1},
+    "worker": {"own": 1, "other": 0},
+    "contractor": {"own": 1, "other": 0},
+}
+
+
+@pytest.mark.skipif("indicators" not in settings.INSTALLED_APPS, reason="indicators (issue 5)")
+@pytest.mark.parametrize("which", ["own", "other"])
+@pytest.mark.parametrize("username", ROLES)
+def test_indicator_values_of_a_village(username, which, registry, users):
+    from indicators.models import IndicatorSnapshot
+
+    village = (IN_SCOPE if which == "own" else OUT_OF_SCOPE)["admin_village"]
+    IndicatorSnapshot.objects.create(
+        code="SEWAGE_COVERAGE",
+        name_zh="农村生活污水治理率",
+        unit="%",
+        level="admin_village",
+        area_code=village,
+        admin_village_code=village,
+        period="2025",
+        value=80.0,
+        numerator=8,
+        denominator=10,
+        record_count=1,
+        content_hash="0" * 32,
+        as_of=dt.date(2025, 12, 31),
+        computed_at=timezone.now(),
+    )
+
+    response = _session(users, username).get(
+        "/api/v1/indicators/", {"level": "admin_village", "period": "2025"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["count"] == INDICATOR_VILLAGE[username][which]
