@@ -11,7 +11,7 @@ def create_app() -> Dash:
     django_setup()
     from django.conf import settings
 
-    from dash_app import auth, data, labels, shell
+    from dash_app import auth, data, figures, labels, shell
 
     app = Dash(
         __name__,
@@ -30,7 +30,7 @@ def create_app() -> Dash:
     # A function, so every page load reads the viewer and nothing loads at import.
     app.layout = shell.layout
     if os.environ.get("DASH_WARM", "1") != "0":
-        data.warm(settings.DEFAULT_TOWN_CODE)
+        data.warm(settings.DEFAULT_TOWN_CODE, then=figures.preload)
     return app
 
 

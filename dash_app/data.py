@@ -13,10 +13,11 @@ functions, computed by the ETL's indicator functions. No Dash imports.
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,6 +141,7 @@ class Dataset:
     fingerprint: str
     run: object  # etl.pipeline.RunResult, for the workbook
     results: pd.DataFrame  # etl INDICATOR_RESULT rows, every level, quarter and year
+    area_results: pd.DataFrame  # the town and administrative-village rows of ``results``
     admin_villages: pd.DataFrame  # code, name, kind, latitude, longitude
     natural_villages: pd.DataFrame  # etl registry columns + latitude, longitude
     facilities: pd.DataFrame  # etl registry columns + latitude, longitude, process_type
@@ -192,14 +194,19 @@ def dataset(town_code: str) -> Dataset:
         return fresh
 
 
-def warm(town_code: str) -> threading.Thread:
-    """Compute the dataset in the background so the first page view does not wait."""
+def warm(town_code: str, *, then: Callable[[], object] | None = None) -> threading.Thread:
+    """Compute the dataset in the background so the first page view does not wait; ``then``
+    runs after it (the app preloads plotly's figure classes there)."""
 
     def work() -> None:
         from django.db import connection
 
         try:
             dataset(town_code)
+            if then is not None:
+                then()
+        except Exception:  # the first page view computes again and reports the error
+            logging.getLogger(__name__).exception("warming the dashboard data failed")
         finally:
             connection.close()
 
@@ -370,6 +377,9 @@ def dataset_compute(
         fingerprint=fingerprint,
         run=run,
         results=run.results,
+        area_results=run.results.loc[
+            run.results["level"].isin(["town", "admin_village"])
+        ].reset_index(drop=True),
         admin_villages=places["admin_villages"].sort_values("code", ignore_index=True),
         natural_villages=town_registry.natural_villages.merge(
             places["natural_villages"], on="code", how="left"
@@ -713,11 +723,12 @@ def by_village(
     ds: Dataset, code: str, period: str, viewer: Viewer, village: str | None = None
 ) -> pd.DataFrame:
     """The ETL's administrative-village rows of one indicator for the period."""
-    rows = ds.results.loc[
-        (ds.results["code"] == code)
-        & (ds.results["level"] == "admin_village")
-        & (ds.results["period"] == period)
-        & ds.results["area_code"].isin(viewer.admin_village_codes)
+    results = ds.area_results
+    rows = results.loc[
+        (results["code"] == code)
+        & (results["level"] == "admin_village")
+        & (results["period"] == period)
+        & results["area_code"].isin(viewer.admin_village_codes)
     ]
     if village:
         rows = rows.loc[rows["area_code"] == village]
@@ -855,11 +866,12 @@ def alerts(ds: Dataset, period: str, viewer: Viewer, village: str | None = None)
             last = w.last_monitoring if pd.notna(w.last_monitoring) else w.stage_date
             rows.append({**base, "kind": "water_overdue", "detail": last})
     names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
-    below = ds.results.loc[
-        (ds.results["level"] == "admin_village")
-        & (ds.results["period"] == period)
-        & ds.results["area_code"].isin(viewer.admin_village_codes)
-        & ds.results["met"].eq(False)
+    results = ds.area_results
+    below = results.loc[
+        (results["level"] == "admin_village")
+        & (results["period"] == period)
+        & results["area_code"].isin(viewer.admin_village_codes)
+        & results["met"].eq(False)
     ]
     if village:
         below = below.loc[below["area_code"] == village]
@@ -955,7 +967,7 @@ def workbook_bytes(ds: Dataset, year: int, generated_at: dt.datetime | None = No
     """The ETL's annual assessment workbook of ``year`` for this dataset."""
     from etl import pipeline
 
-    if str(year) not in set(ds.results["period"]):
+    if str(year) not in set(ds.area_results["period"]):
         raise ValueError(f"no data for {year}")
     buffer = io.BytesIO()
     pipeline.workbook_write(

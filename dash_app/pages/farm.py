@@ -47,7 +47,7 @@ def farm_update(state_data):
     ds = data.dataset(viewer.town_code)
     film = data.by_village(ds, "FILM_RECOVERY", state.period, viewer, state.village)
     straw = data.by_village(ds, "STRAW_UTILIZATION", state.period, viewer, state.village)
-    cards = data.indicator_cards(ds.results, ds.town_code, state.period, state.village)
+    cards = data.indicator_cards(ds.area_results, ds.town_code, state.period, state.village)
     details = cards.set_index("code")["details"]
     film_details = details.get("FILM_RECOVERY") or {}
     straw_details = details.get("STRAW_UTILIZATION") or {}

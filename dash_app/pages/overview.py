@@ -83,20 +83,19 @@ def card(row: pd.Series, series: pd.DataFrame, records: str) -> html.Article:
 
 def trend_block(code: str, series: pd.DataFrame, target: float, state: State) -> html.Div:
     projected = data.projection(series)
+    if not state.quarter:
+        start, end = pd.Timestamp(state.year, 1, 1), pd.Timestamp(state.year, 12, 31)
+    else:
+        start = pd.Timestamp(state.year, 3 * state.quarter - 2, 1)
+        end = start + pd.offsets.QuarterEnd(0)
     fig = figures.trend(
         series,
         projected,
         title=labels.INDICATOR_SHORT[code],
         target=target,
         deadline=data.DEADLINE,
+        highlight=(start, end),
     )
-    if not state.quarter:
-        start, end = pd.Timestamp(state.year, 1, 1), pd.Timestamp(state.year, 12, 31)
-    else:
-        start = pd.Timestamp(state.year, 3 * state.quarter - 2, 1)
-        end = start + pd.offsets.QuarterEnd(0)
-    if series["value"].notna().any():
-        fig.add_vrect(x0=start, x1=end, fillcolor="#1f5fa8", opacity=0.07, line_width=0)
     note = ""
     if not projected.empty:
         end_date = projected["date"].iloc[-1]
@@ -135,9 +134,9 @@ def overview_update(state_data):
     state = State.from_dict(state_data)
     ds = data.dataset(viewer.town_code)
     village = state.village if state.village in viewer.admin_village_codes else None
-    cards = data.indicator_cards(ds.results, ds.town_code, state.period, village)
+    cards = data.indicator_cards(ds.area_results, ds.town_code, state.period, village)
     series = {
-        code: data.quarterly_series(ds.results, ds.town_code, code, village)
+        code: data.quarterly_series(ds.area_results, ds.town_code, code, village)
         for code in data.INDICATOR_CODES
     }
     head = common.heading(labels.PAGES["overview"], state, common.village_name(ds, village))

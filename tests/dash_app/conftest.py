@@ -6,12 +6,14 @@ a separate database created on that server and dropped afterwards. The dashboard
 the production base path /dashboard/ with a fixed data cut-off (DASH_AS_OF).
 """
 
+import hashlib
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -79,6 +81,45 @@ def _run(args: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
+def _demo_load(env: dict[str, str]) -> None:
+    manage = str(REPO / "server" / "manage.py")
+    _run([PYTHON, manage, "migrate", "--verbosity", "0"], env)
+    _run([PYTHON, manage, "load_demo"], env)
+
+
+def _demo_sqlite(path: Path, env: dict[str, str]) -> None:
+    """The demo database as a SQLite file. ``load_demo`` sends five years of submissions
+    through the ingest code (a minute or more), so the result is kept in the temp folder under
+    a hash of what shapes it (migrations, the demo generators and the ingest code, the forms)
+    and copied on later runs. The tests compare the dashboard with the ETL on the same copy,
+    so a stale copy cannot make them pass wrongly; a new migration makes a new copy."""
+    patterns = [
+        "server/*/migrations/*.py",
+        "server/*/demo*.py",
+        "server/*/management/commands/load_demo.py",
+        "server/collect/services.py",
+        "forms/**/*.xlsx",
+    ]
+    digest = hashlib.sha256()
+    for pattern in patterns:
+        for file in sorted(REPO.glob(pattern)):
+            digest.update(str(file.relative_to(REPO)).encode())
+            digest.update(file.read_bytes())
+    cached = (
+        Path(tempfile.gettempdir()) / "zouqu-dashboard-tests" / f"{digest.hexdigest()[:16]}.sqlite3"
+    )
+    if not cached.exists():
+        _demo_load(env)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob("*.sqlite3"):  # one copy at a time
+            old.unlink(missing_ok=True)
+        partial = cached.with_suffix(".partial")
+        shutil.copyfile(path, partial)
+        partial.replace(cached)
+    else:
+        shutil.copyfile(cached, path)
+
+
 @pytest.fixture(scope="session")
 def dashboard(tmp_path_factory) -> Iterator[Dashboard]:
     if not Path(CHROMIUM).exists():
@@ -101,9 +142,10 @@ def dashboard(tmp_path_factory) -> Iterator[Dashboard]:
         "DASH_AS_OF": AS_OF,
         "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "server")]),
     }
-    manage = str(REPO / "server" / "manage.py")
-    _run([PYTHON, manage, "migrate", "--verbosity", "0"], env)
-    _run([PYTHON, manage, "load_demo"], env)
+    if drop is None:
+        _demo_sqlite(path, env)
+    else:
+        _demo_load(env)
     log = (tmp_path_factory.mktemp("dashlog") / "dashboard.log").open("w")
     process = subprocess.Popen(
         [PYTHON, "-m", "dash_app"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT

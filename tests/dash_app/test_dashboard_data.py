@@ -513,3 +513,7 @@ def test_every_label_has_its_english(monkeypatch):
     assert labels.PAGES["overview"] == "总览"
     labels.set_language("fr")
     assert labels.language() == "zh"
+
+
+def test_figures_preload_runs_without_data():
+    figures.preload()
