@@ -24,7 +24,7 @@ demo: setup
 	$(PY) server/run_demo.py
 
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --durations=15 $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff format --check .
