@@ -16,8 +16,15 @@ def compose() -> dict:
     return yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
 
-def test_it_has_the_four_production_services(compose):
-    assert set(compose["services"]) == {"postgres", "server", "dashboard", "nginx"}
+def test_it_has_the_production_services(compose):
+    assert set(compose["services"]) == {"postgres", "server", "indicators", "dashboard", "nginx"}
+
+
+def test_the_indicator_publisher_runs_a_command_that_exists(compose):
+    command = compose["services"]["indicators"]["command"]
+    assert command.startswith("python server/manage.py publish_indicators --watch")
+    assert (REPO / "server/indicators/management/commands/publish_indicators.py").exists()
+    assert "load_targets" in compose["services"]["server"]["command"]
 
 
 def test_postgres_keeps_its_data_in_a_named_volume_and_has_a_healthcheck(compose):
@@ -28,7 +35,7 @@ def test_postgres_keeps_its_data_in_a_named_volume_and_has_a_healthcheck(compose
 
 
 def test_every_app_variable_is_one_the_settings_read(compose):
-    for name in ("server", "dashboard"):
+    for name in ("server", "indicators", "dashboard"):
         env = compose["services"][name]["environment"]
         unknown = set(env) - READ
         assert not unknown, f"{name} sets variables nobody reads: {unknown}"
