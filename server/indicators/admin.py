@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from indicators.models import IndicatorSnapshot, IndicatorTarget
+from indicators.models import AlertThreshold, IndicatorSnapshot, IndicatorTarget
 
 
 @admin.register(IndicatorTarget)
@@ -26,4 +26,17 @@ class IndicatorSnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AlertThreshold)
+class AlertThresholdAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "value", "unit", "updated_at"]
+    readonly_fields = ["code", "updated_at"]
+    fields = ["code", "name_zh", "value", "unit", "note", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the dashboard knows these rules; the migration and `load_targets` add them
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -6,6 +6,8 @@ admin. IndicatorSnapshot holds one computed value per indicator, level, area and
 ``indicators.services.indicators_publish`` replaces all of them in one transaction.
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -85,3 +87,32 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.level}:{self.area_code} {self.period}"
+
+
+class AlertThreshold(models.Model):
+    """An alert rule's limit, edited in the admin (the dashboard's 预警 and lists read it).
+    Seeded from ``indicators.thresholds.SEED_THRESHOLDS`` by a migration and ``load_targets``.
+    """
+
+    code = models.CharField("规则代码", max_length=40, unique=True)
+    name_zh = models.CharField("规则名称", max_length=100)
+    value = models.PositiveIntegerField("阈值", validators=[MinValueValidator(1)])
+    unit = models.CharField("单位", max_length=20, default="天")
+    note = models.TextField("说明", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "预警阈值"
+        verbose_name_plural = "预警阈值"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh}：{self.value}{self.unit}"
+
+    def clean(self) -> None:
+        from indicators.thresholds import thresholds_check
+
+        others = dict(AlertThreshold.objects.exclude(code=self.code).values_list("code", "value"))
+        error = thresholds_check({**others, self.code: self.value})
+        if error:
+            raise ValidationError({"value": error})
