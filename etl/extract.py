@@ -42,7 +42,7 @@ class Registry:
     water_bodies: pd.DataFrame
 
 
-def registry_read(*, baseline: bool = True) -> Registry:
+def registry_read(*, baseline: bool = True, town_code: str | None = None) -> Registry:
     """Natural villages, facilities and water bodies as the registry holds them.
 
     The registry follows the field: an accepted submission changes a facility's status, a
@@ -50,6 +50,8 @@ def registry_read(*, baseline: bool = True) -> Registry:
     derive those states from the submissions themselves, period by period, so by default
     (``baseline``) the fields changed by submissions are read as they were before the first
     of those changes: the registered state the submissions build on.
+
+    ``town_code`` reads one town only (the dashboard); by default every town.
     """
     from registry.models import (
         AdministrativeVillage,
@@ -61,16 +63,27 @@ def registry_read(*, baseline: bool = True) -> Registry:
     )
     from registry.selectors import registry_baseline
 
+    towns, admins = Town.objects.all(), AdministrativeVillage.objects.all()
+    naturals, links = NaturalVillage.objects.all(), FacilityVillage.objects.all()
+    facility_rows, water_rows = SewageFacility.objects.all(), WaterBody.objects.all()
+    if town_code is not None:
+        towns, admins = towns.filter(code=town_code), admins.filter(town__code=town_code)
+        naturals = naturals.filter(admin_village__town__code=town_code)
+        links = links.filter(natural_village__admin_village__town__code=town_code)
+        served_here = links.values("facility_id")
+        facility_rows = facility_rows.filter(pk__in=served_here)
+        links = FacilityVillage.objects.filter(facility_id__in=served_here)
+        water_rows = water_rows.filter(admin_village__town__code=town_code)
     admin_villages = pd.DataFrame.from_records(
         [
-            *Town.objects.values("code", "name"),
-            *AdministrativeVillage.objects.values("code", "name"),
+            *towns.values("code", "name"),
+            *admins.values("code", "name"),
         ],
         columns=["code", "name"],
     )
 
     villages = pd.DataFrame.from_records(
-        NaturalVillage.objects.values(
+        naturals.values(
             "code",
             "name",
             "households",
@@ -92,7 +105,7 @@ def registry_read(*, baseline: bool = True) -> Registry:
     # A facility belongs to the first natural village it serves (lowest code).
     served = (
         pd.DataFrame.from_records(
-            FacilityVillage.objects.values(
+            links.values(
                 facility_code=models_f("facility__code"),
                 natural_village_code=models_f("natural_village__code"),
                 admin_village_code=models_f("natural_village__admin_village__code"),
@@ -103,11 +116,11 @@ def registry_read(*, baseline: bool = True) -> Registry:
         .drop_duplicates("facility_code")
     )
     facilities = pd.DataFrame.from_records(
-        SewageFacility.objects.values("code", "name", "in_service", "status", "status_date"),
+        facility_rows.values("code", "name", "in_service", "status", "status_date"),
         columns=["code", "name", "in_service", "status", "status_date"],
     ).merge(served.rename(columns={"facility_code": "code"}), on="code", how="left")
     water_bodies = pd.DataFrame.from_records(
-        WaterBody.objects.values(
+        water_rows.values(
             "code",
             "name",
             "stage",
