@@ -6,7 +6,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,7 +32,7 @@ from review.serializers import (
 from review.states import AWAITING_REVIEW, TRANSITIONS, ReviewState
 
 LOGIN_URL = "/api-auth/login/"  # the admin login admits staff only
-QUEUE_PAGE_SIZE = 200
+QUEUE_PAGE_SIZE = 100
 AWAITING = "awaiting"
 
 
@@ -63,6 +64,24 @@ def _queue(user, filters: dict):
     return submissions
 
 
+def _filter_query(filters: dict) -> str:
+    """The filters as a query string (no page number), for page links and redirects."""
+    query = QueryDict(mutable=True)
+    for name, key in (("form", "form_id"), ("state", "state"), ("village", "village")):
+        query[name] = filters[key]
+    for name, key in (("from", "received_from"), ("to", "received_to")):
+        query[name] = filters[key].isoformat() if filters[key] else ""
+    return query.urlencode()
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
 def _reviewer_required(request: HttpRequest) -> None:
     if not selectors.user_is_reviewer(request.user):
         raise PermissionDenied("只有镇级管理人员和区级管理员可以审核")
@@ -70,20 +89,24 @@ def _reviewer_required(request: HttpRequest) -> None:
 
 @login_required(login_url=LOGIN_URL)
 def queue_page(request: HttpRequest) -> HttpResponse:
-    """The review queue with filters; bulk approval acts on the same filters."""
+    """The review queue with filters, QUEUE_PAGE_SIZE rows a page (?page=N keeps the
+    filters); bulk approval acts on every page of the same filters."""
     _reviewer_required(request)
     filters = _queue_filters(request.GET)
     submissions = _queue(request.user, filters)
+    page = Paginator(submissions, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     town = request.user.town
     return render(
         request,
         "review/queue.html",
         {
-            "submissions": submissions[:QUEUE_PAGE_SIZE],
-            "total": submissions.count(),
-            "page_size": QUEUE_PAGE_SIZE,
+            "page": page,
+            "submissions": page.object_list,
+            "total": page.paginator.count,
+            # Bulk approval covers what the official saw listed: nothing received later.
+            "upto": submissions.order_by("-pk").values_list("pk", flat=True).first(),
             "filters": filters,
-            "query": request.GET.urlencode(),
+            "filter_query": _filter_query(filters),
             "forms": Form.objects.order_by("form_id"),
             "villages": AdministrativeVillage.objects.filter(
                 pk__in=submission_list_for_user(user=request.user).values("admin_village")
@@ -100,15 +123,24 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required(login_url=LOGIN_URL)
 def queue_approve(request: HttpRequest) -> HttpResponse:
+    """Approve every submission of the filtered queue, on all its pages, that was listed
+    when the page was shown (``upto``: the highest id then; later arrivals wait)."""
     _reviewer_required(request)
     filters = _queue_filters(request.POST)
-    count = services.submissions_approve(
-        submissions=_queue(request.user, filters),
-        user=request.user,
-        comment=request.POST.get("comment", ""),
-    )
+    submissions = _queue(request.user, filters)
+    upto = _int_or_none(request.POST.get("upto", ""))
+    if upto is None:
+        return HttpResponse("参数无效：请从审核队列页面提交", status=400)
+    try:
+        count = services.submissions_approve(
+            submissions=submissions.filter(pk__lte=upto),
+            user=request.user,
+            comment=request.POST.get("comment", ""),
+        )
+    except ReviewError as exc:
+        return HttpResponse(exc.message, status=exc.status_code)
     messages.success(request, f"已核准 {count} 条提交")
-    return redirect(f"{reverse('review-queue')}?{request.POST.get('query', '')}")
+    return redirect(f"{reverse('review-queue')}?{_filter_query(filters)}")
 
 
 @require_POST

@@ -1,6 +1,8 @@
 """The officials' review screens: queue with filters, a submission's page, state buttons,
 bulk approval of a filtered list."""
 
+import re
+
 import pytest
 
 from review.models import Review
@@ -67,15 +69,90 @@ def test_an_invalid_move_on_the_page_is_a_409_and_changes_nothing(submit, offici
     assert Review.objects.get(submission=submission).state == "received"
 
 
+def _upto(page: str) -> str:
+    return re.search(r'name="upto" value="(\d+)"', page).group(1)
+
+
 def test_bulk_approval_acts_on_the_filtered_list_only(submit, official):
     mine = submit()
     elsewhere = submit("district", seed=1, elsewhere=True)
+    filters = {"state": "awaiting", "village": "320404116230"}
+    upto = _upto(official.get("/review/", filters).content.decode())
 
-    response = official.post("/review/approve/", {"state": "awaiting", "village": "320404116230"})
+    response = official.post("/review/approve/", {**filters, "upto": upto})
 
     assert response.status_code == 302
+    assert "village=320404116230" in response["Location"]
     assert Review.objects.get(submission=elsewhere).state == "approved"
     assert Review.objects.get(submission=mine).state == "received"
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    from review import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+
+
+def _listed(page: str) -> set[int]:
+    return {int(pk) for pk in re.findall(r'href="/review/submissions/(\d+)/"', page)}
+
+
+def test_the_queue_pages_through_the_filtered_list_and_keeps_the_filters(
+    submit, official, small_pages
+):
+    sent = [submit(seed=seed) for seed in range(5)]
+    elsewhere = submit("district", seed=9, elsewhere=True)
+    filters = {"village": "320404116201"}
+
+    first = official.get("/review/", filters).content.decode()
+    pages = [first] + [
+        official.get("/review/", {**filters, "page": n}).content.decode() for n in (2, 3)
+    ]
+
+    assert "第 1 / 3 页" in first
+    assert "page=2" in first and "village=320404116201" in first
+    assert [len(_listed(page)) for page in pages] == [2, 2, 1]
+    assert set().union(*map(_listed, pages)) == {s.pk for s in sent}
+    assert elsewhere.pk not in set().union(*map(_listed, pages))
+    # A page number out of range or not a number shows the last or first page, not a 500.
+    assert _listed(official.get("/review/", {**filters, "page": 99}).content.decode()) == _listed(
+        pages[2]
+    )
+    assert official.get("/review/", {**filters, "page": "x"}).status_code == 200
+
+
+def test_bulk_approval_covers_every_page_of_the_filter_and_says_so(submit, official, small_pages):
+    sent = [submit(seed=seed) for seed in range(5)]
+    elsewhere = submit("district", seed=9, elsewhere=True)
+    page = official.get("/review/", {"village": "320404116201"}).content.decode()
+    assert "核准筛选结果全部 5 条（含全部 3 页）" in page
+
+    official.post("/review/approve/", {"village": "320404116201", "upto": _upto(page)})
+
+    assert {Review.objects.get(submission=s).state for s in sent} == {"approved"}
+    assert Review.objects.get(submission=elsewhere).state == "received"
+
+
+def test_bulk_approval_leaves_what_arrived_after_the_page_was_shown(submit, official):
+    seen = submit()
+    upto = _upto(official.get("/review/").content.decode())
+    later = submit(seed=3)
+
+    official.post("/review/approve/", {"state": "awaiting", "upto": upto})
+
+    assert Review.objects.get(submission=seen).state == "approved"
+    assert Review.objects.get(submission=later).state == "received"
+
+
+@pytest.mark.parametrize("upto", ["", "abc", "-1"])
+def test_bulk_approval_without_the_pages_cut_off_is_a_400(submit, official, upto):
+    submission = submit()
+
+    response = official.post("/review/approve/", {"state": "awaiting", "upto": upto})
+
+    assert response.status_code == 400
+    assert Review.objects.get(submission=submission).state == "received"
 
 
 @pytest.mark.parametrize("username", ["worker", "contractor"])
