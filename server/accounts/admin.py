@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.forms import LockoutAdminAuthenticationForm
+from accounts.lockout import login_lock_lift
 from accounts.models import LoginLock, User
+
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 @admin.register(User)
@@ -22,11 +26,20 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(LoginLock)
 class LoginLockAdmin(admin.ModelAdmin):
-    """Temporary lock-outs; deleting one lets that user log in again from that address."""
+    """Temporary lock-outs; deleting one lets that user log in again from that address (or
+    from everywhere) and forgets the failures behind it."""
 
-    list_display = ["username", "ip", "locked_at", "until"]
+    list_display = ["username", "ip", "all_addresses", "locked_at", "until"]
+    list_filter = ["all_addresses"]
     search_fields = ["username", "ip"]
-    readonly_fields = ["username", "ip", "locked_at", "until"]
+    readonly_fields = ["username", "ip", "all_addresses", "locked_at", "until"]
+
+    def delete_model(self, request, obj: LoginLock) -> None:
+        login_lock_lift(lock=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for lock in queryset:
+            login_lock_lift(lock=lock)
 
     def has_add_permission(self, request) -> bool:
         return False

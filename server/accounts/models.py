@@ -105,10 +105,14 @@ class LoginFailure(models.Model):
 
 
 class LoginLock(models.Model):
-    """A (username, IP) refused until ``until``; deleting the row lifts the lock."""
+    """A (username, IP) — or with ``all_addresses`` the username from everywhere — refused
+    until ``until``; deleting the row lifts the lock."""
 
     username = models.CharField("用户名", max_length=150)
     ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    all_addresses = models.BooleanField(
+        "所有地址", default=False, help_text="多个地址累计失败过多：该用户名从任何地址都不能登录"
+    )
     locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
     until = models.DateTimeField("锁定至")
 
@@ -118,4 +122,4 @@ class LoginLock(models.Model):
         indexes = [models.Index(fields=["username", "ip", "until"], name="login_lock_lookup")]
 
     def __str__(self) -> str:
-        return f"{self.username} @ {self.ip or '-'}"
+        return f"{self.username} @ {'所有地址' if self.all_addresses else self.ip or '-'}"

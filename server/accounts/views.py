@@ -1,10 +1,35 @@
-"""Account endpoints of the API: revoking one's own API token."""
+"""Account endpoints: the API token (issue, revoke) and the web login, each saying so when
+the account is locked."""
 
+from django.contrib.auth.views import LoginView
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.forms import LockoutAuthenticationForm
+from accounts.lockout import LOCKED_MESSAGE, client_ip, login_locked
+
+
+class LockoutAuthTokenSerializer(AuthTokenSerializer):
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except serializers.ValidationError:
+            request = self.context.get("request")
+            username = attrs.get("username") or ""
+            if username and login_locked(username=username, ip=client_ip(request)):
+                raise serializers.ValidationError(LOCKED_MESSAGE, code="locked") from None
+            raise
+
+
+class TokenObtainAPI(ObtainAuthToken):
+    """POST username and password: your API token (the same one until you revoke it)."""
+
+    serializer_class = LockoutAuthTokenSerializer
 
 
 class TokenRevokeAPI(APIView):
@@ -17,3 +42,8 @@ class TokenRevokeAPI(APIView):
     def post(self, request):
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+login_page = LoginView.as_view(
+    template_name="rest_framework/login.html", authentication_form=LockoutAuthenticationForm
+)

@@ -1,5 +1,6 @@
 """Lock-out on every login path: five different failed attempts from one address lock that
-user there for 15 minutes; the same wrong password resent (a phone's queue) counts once."""
+user there for 15 minutes, twenty from all addresses together lock the user everywhere; the
+same wrong password resent (a phone's queue) counts once."""
 
 import datetime as dt
 
@@ -32,8 +33,10 @@ def _basic_form_list(username: str, password: str, ip: str = "10.0.0.1"):
     return Client(REMOTE_ADDR=ip, **basic(username, password)).get("/formList")
 
 
-def _digest_form_list(username: str, password: str, *, agent: str = "Collect/2024.3"):
-    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_USER_AGENT=agent)
+def _digest_form_list(
+    username: str, password: str, *, agent: str = "Collect/2024.3", ip: str = "10.0.0.1"
+):
+    client = Client(REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
     path = "/formList?deviceID=collect:ABC"
     challenge = client.get(path)["WWW-Authenticate"]
     header = digest_authorization(
@@ -148,3 +151,114 @@ def test_an_administrator_lifts_a_lock_by_deleting_it(users, client):
 
     assert response.status_code == 302
     assert _basic_form_list("worker", PASSWORD).status_code == 200
+
+
+# --- one username guessed from many addresses --------------------------------------------
+
+
+def _basic_from(ip: str, password: str, username: str = "worker"):
+    return _basic_form_list(username, password, ip=ip)
+
+
+def _guess_from_many_addresses(count: int, username: str = "worker") -> None:
+    """``count`` different wrong passwords, two from each address: no address reaches five."""
+    for n in range(count):
+        _basic_from(f"10.1.0.{n // 2}", f"guess-{n}", username)
+
+
+def test_guesses_from_many_addresses_lock_the_username_everywhere(users):
+    _guess_from_many_addresses(19)
+    assert not LoginLock.objects.exists()
+    assert _basic_from("10.9.9.9", PASSWORD).status_code == 200
+
+    _guess_from_many_addresses(20)
+
+    response = _basic_from("10.9.9.8", PASSWORD)
+    assert response.status_code == 401
+    assert "锁定" in response.content.decode()
+    lock = LoginLock.objects.get()
+    assert lock.all_addresses and lock.ip is None
+    assert _basic_from("10.9.9.8", PASSWORD, username="official").status_code == 200
+
+
+def test_the_lock_of_a_username_everywhere_is_audited_with_the_addresses(users):
+    _guess_from_many_addresses(20)
+
+    entry = AuditEntry.objects.get(action="locked_out")
+    assert entry.username == "worker"
+    assert entry.changes["scope"] == "所有地址"
+    assert entry.changes["addresses"] == 10
+
+
+def test_a_phone_repeating_one_wrong_password_while_changing_address_is_not_locked(users):
+    for n in range(30):
+        assert _basic_from(f"10.2.0.{n % 5}", "typo-Pass!").status_code == 401
+
+    assert not LoginLock.objects.exists()
+    assert _basic_from("10.2.0.1", PASSWORD).status_code == 200
+
+
+def test_every_login_path_counts_towards_and_obeys_the_lock_everywhere(users):
+    # Four paths, five different failures each, each from its own addresses.
+    for n in range(5):
+        _web_login("/admin/login/", "worker", f"web-{n}", ip=f"10.3.0.{n}")
+        _token("worker", f"token-{n}", ip=f"10.3.1.{n}")
+        _basic_from(f"10.3.2.{n}", f"basic-{n}")
+        _digest_form_list("worker", "wrong", agent=f"Collect/{n}", ip=f"10.3.3.{n}")
+
+    assert LoginLock.objects.get().all_addresses
+    fresh = "10.4.0.1"
+    assert not _logged_in(_web_login("/api-auth/login/", "worker", PASSWORD, ip=fresh))
+    assert _token("worker", PASSWORD, ip=fresh).status_code == 400
+    assert _basic_from(fresh, PASSWORD).status_code == 401
+    assert _digest_form_list("worker", PASSWORD, ip=fresh).status_code == 401
+
+
+def test_the_lock_everywhere_ends_after_fifteen_minutes(users):
+    _guess_from_many_addresses(20)
+
+    LoginLock.objects.update(until=timezone.now() - dt.timedelta(seconds=1))
+
+    assert _basic_from("10.9.9.9", PASSWORD).status_code == 200
+
+
+def test_lifting_a_lock_everywhere_forgets_its_failures(users, client):
+    _guess_from_many_addresses(20)
+    client.force_login(users["district"])
+    lock = LoginLock.objects.get()
+
+    client.post(f"/admin/accounts/loginlock/{lock.pk}/delete/", {"post": "yes"})
+    _basic_from("10.1.0.0", "one-more-typo")
+
+    assert not LoginLock.objects.exists()
+    assert _basic_from("10.9.9.9", PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/api-auth/login/"])
+def test_a_locked_web_login_says_so(path, users):
+    for attempt in range(5):
+        _web_login(path, "official", f"wrong-{attempt}")
+
+    response = Client(REMOTE_ADDR="10.0.0.1").post(
+        path, {"username": "official", "password": PASSWORD}
+    )
+
+    assert "账号已临时锁定" in response.content.decode()
+
+
+def test_a_locked_token_request_says_so(users):
+    for attempt in range(5):
+        _token("worker", f"wrong-{attempt}")
+
+    response = _token("worker", PASSWORD)
+
+    assert response.status_code == 400
+    assert "账号已临时锁定" in str(response.json())
+    assert "账号已临时锁定" not in str(_token("worker", "wrong", ip="10.0.0.2").json())
+
+
+def test_a_phone_resending_one_wrong_basic_password_many_times_is_not_locked(users):
+    for _ in range(25):
+        assert _basic_form_list("worker", "typo-Pass!").status_code == 401
+
+    assert not LoginLock.objects.exists()
