@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from accounts.views import TokenRevokeAPI
+from accounts.views import TokenObtainAPI, TokenRevokeAPI, login_page
 from collect.urls import api_patterns as collect_api_patterns
 from collect.urls import openrosa_patterns
 from config.health import healthz
@@ -18,11 +17,12 @@ urlpatterns = [
     path("api/v1/", include("indicators.urls")),
     path("api/v1/", include("exports.urls")),
     path("api/v1/", include(review_api_patterns)),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", TokenObtainAPI.as_view(), name="api-token"),
     path("api/v1/auth/token/revoke/", TokenRevokeAPI.as_view(), name="api-token-revoke"),
     path("review/", include(review_page_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api-auth/login/", login_page, name="login"),  # says so when the account is locked
     path("api-auth/", include("rest_framework.urls")),
     # OpenRosa (ODK Collect) at the root: /formList, /submission, /forms/...
     path("", include(openrosa_patterns)),
