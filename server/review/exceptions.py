@@ -28,3 +28,8 @@ class CommentEmpty(ReviewError):
 class SubmissionNotCurrent(ReviewError):
     status_code = 409
     message = "该提交已有新版本，请审核最新版本"
+
+
+class NoticeNotFound(ReviewError):
+    status_code = 404
+    message = "通知不存在或不是您的通知"

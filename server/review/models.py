@@ -103,25 +103,50 @@ class ReviewPolicy(models.Model):
         return f"{self.town} {self.get_counting_display()}"
 
 
-class ReviewNotice(models.Model):
-    """Tells a town's officials that a sent-back submission has been redone."""
+class NoticeKind(models.TextChoices):
+    SENT_BACK = "sent_back", "提交被退回"
+    REDONE = "redone", "整改已提交"
 
-    town = models.ForeignKey(
-        Town, on_delete=models.CASCADE, null=True, related_name="+", verbose_name="镇"
+
+class Notice(models.Model):
+    """A message of the send-back loop to one person.
+
+    ``sent_back``: to whoever sent a submission an official marked 有问题 or 已驳回, with the
+    official's comment. ``redone``: to the town's officials (and whoever sent it back) when
+    an edit or a new submission redoes it. A sent-back notice is marked read by itself when
+    there is nothing left to do (redone, or approved after all).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name="接收人",
     )
+    kind = models.CharField("类型", max_length=20, choices=NoticeKind.choices)
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="+", verbose_name="原提交"
     )
     redone_by = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="+", verbose_name="整改提交"
+        Submission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="整改提交",
     )
+    state = models.CharField("审核状态", max_length=20, choices=ReviewState.choices, blank=True)
+    comment = models.TextField("审核意见", blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
-    seen_at = models.DateTimeField("已读时间", null=True, blank=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "整改通知"
-        verbose_name_plural = "整改通知"
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.submission} → {self.redone_by}"
+        return f"{self.recipient}: {self.get_kind_display()} #{self.submission_id}"

@@ -9,7 +9,7 @@ from accounts.scopes import is_district_admin
 from collect.models import Submission
 from collect.selectors import submission_list_for_user
 from registry.models import Town
-from review.models import CountingRule, ReviewComment, ReviewNotice, ReviewPolicy
+from review.models import CountingRule, Notice, NoticeKind, ReviewComment, ReviewPolicy
 from review.states import SENT_BACK
 
 
@@ -110,17 +110,42 @@ def version_list(*, submission: Submission) -> list[Submission]:
     return versions
 
 
-def notice_list_for_user(*, user: User, unseen_only: bool = True) -> QuerySet[ReviewNotice]:
-    if not user_is_reviewer(user):
-        return ReviewNotice.objects.none()
-    notices = ReviewNotice.objects.select_related(
-        "submission__form", "redone_by__form", "redone_by__submitted_by"
+def notice_list_for_user(
+    *, user: User, unread_only: bool = False, kind: str = ""
+) -> QuerySet[Notice]:
+    """The user's own notices, newest first; nobody sees anyone else's."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    notices = Notice.objects.filter(recipient=user).select_related(
+        "submission__form",
+        "submission__facility",
+        "submission__water_body",
+        "redone_by__submitted_by",
     )
-    if not is_district_admin(user):
-        notices = notices.filter(town_id=user.town_id)
-    if unseen_only:
-        notices = notices.filter(seen_at__isnull=True)
+    if unread_only:
+        notices = notices.filter(read_at__isnull=True)
+    if kind:
+        notices = notices.filter(kind=kind)
     return notices
+
+
+def queue_notice_list_for_user(*, user: User) -> QuerySet[Notice]:
+    """The reviewer's unread 整改已提交 notices, shown above the review queue."""
+    return notice_list_for_user(user=user, unread_only=True, kind=NoticeKind.REDONE)
+
+
+def notice_recipients_redone(*, review_changed_by: User | None, town: Town | None) -> list[User]:
+    """Who hears that a sent-back submission was redone: the town's active officials and
+    whoever sent it back."""
+    recipients = []
+    if town is not None:
+        recipients = list(
+            User.objects.filter(role=Role.TOWN_OFFICIAL, town=town, is_active=True).order_by("pk")
+        )
+    known = {user.pk for user in recipients}
+    if review_changed_by is not None and review_changed_by.is_active:
+        recipients += [] if review_changed_by.pk in known else [review_changed_by]
+    return recipients
 
 
 def submission_town(*, submission: Submission) -> Town | None:

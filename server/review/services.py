@@ -19,10 +19,11 @@ from review import selectors
 from review.exceptions import (
     CommentEmpty,
     InvalidTransition,
+    NoticeNotFound,
     ReviewForbidden,
     SubmissionNotCurrent,
 )
-from review.models import Review, ReviewComment, ReviewNotice, ReviewPolicy
+from review.models import Notice, NoticeKind, Review, ReviewComment, ReviewPolicy
 from review.states import SENT_BACK, ReviewState, transition_allowed
 
 COMMENT_MAX_LENGTH = 2000
@@ -71,6 +72,7 @@ def _state_set(
         submission=submission, author=user, body=comment, state_from=previous, state_to=state
     )
     _indicators_stale(Submission.objects.filter(pk=submission.pk))
+    _notices_on_state(submission=submission, state=state, comment=comment)
     audit_record(
         action=AuditAction.REVIEW_STATE,
         target=submission,
@@ -78,6 +80,27 @@ def _state_set(
         changes={"state": [previous, state], "comment": comment},
     )
     return review, entry
+
+
+def _notices_on_state(*, submission: Submission, state: str, comment: str) -> None:
+    """Sending back tells the sender; leaving the sent-back states settles their notice."""
+    if state in SENT_BACK:
+        if submission.submitted_by_id is not None:
+            Notice.objects.create(
+                recipient_id=submission.submitted_by_id,
+                kind=NoticeKind.SENT_BACK,
+                submission=submission,
+                state=state,
+                comment=comment,
+            )
+    else:
+        _sent_back_notices_settle(submission_ids=[submission.pk])
+
+
+def _sent_back_notices_settle(*, submission_ids: list[int]) -> None:
+    Notice.objects.filter(
+        kind=NoticeKind.SENT_BACK, submission_id__in=submission_ids, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def _label(state: str) -> str:
@@ -174,8 +197,26 @@ def review_policy_set(*, town: Town, counting: str, user: User) -> ReviewPolicy:
     return policy
 
 
-def notices_seen(*, user: User) -> int:
-    return selectors.notice_list_for_user(user=user).update(seen_at=timezone.now())
+def notices_mark_read(*, user: User, ids: list[int] | None = None, read: bool = True) -> int:
+    """Mark the user's notices read (or unread again); ``ids=None`` means all of them.
+
+    Any id that is not one of the user's own notices refuses the whole request
+    (NoticeNotFound) and changes nothing.
+    """
+    notices = selectors.notice_list_for_user(user=user)
+    if ids is not None:
+        wanted = set(ids)
+        notices = notices.filter(pk__in=wanted)
+        if notices.count() != len(wanted):
+            raise NoticeNotFound()
+    if read:
+        return notices.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return notices.exclude(read_at__isnull=True).update(read_at=None)
+
+
+def queue_notices_seen(*, user: User) -> int:
+    """全部标为已读 above the review queue: the reviewer's 整改已提交 notices."""
+    return selectors.queue_notice_list_for_user(user=user).update(read_at=timezone.now())
 
 
 def review_on_receipt(*, submission: Submission) -> Review:
@@ -198,12 +239,22 @@ def review_on_receipt(*, submission: Submission) -> Review:
             redone = redone.filter(submission__water_body_id=submission.water_body_id)
     else:
         redone = redone.none()
-    for earlier in redone.select_related("submission__admin_village__town"):
+    for earlier in redone.select_related("submission__admin_village__town", "changed_by"):
         earlier.redone_by = submission
         earlier.save(update_fields=["redone_by"])
-        ReviewNotice.objects.create(
+        recipients = selectors.notice_recipients_redone(
+            review_changed_by=earlier.changed_by,
             town=selectors.submission_town(submission=earlier.submission),
-            submission=earlier.submission,
-            redone_by=submission,
         )
+        Notice.objects.bulk_create(
+            Notice(
+                recipient=recipient,
+                kind=NoticeKind.REDONE,
+                submission=earlier.submission,
+                redone_by=submission,
+                state=earlier.state,
+            )
+            for recipient in recipients
+        )
+        _sent_back_notices_settle(submission_ids=[earlier.submission_id])
     return review

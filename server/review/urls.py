@@ -26,4 +26,7 @@ api_patterns = [
     ),
     path("reviews/approve/", views.BulkApproveAPI.as_view(), name="review-bulk-approve"),
     path("reviews/rework/", views.ReworkListAPI.as_view(), name="review-rework-api"),
+    path("notices/", views.NoticeListAPI.as_view(), name="notice-list"),
+    path("notices/read/", views.NoticeReadAPI.as_view(), name="notice-read"),
+    path("notices/<int:pk>/", views.NoticeDetailAPI.as_view(), name="notice-detail"),
 ]

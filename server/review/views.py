@@ -11,8 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,11 +22,14 @@ from collect.selectors import submission_list_for_user
 from registry.models import AdministrativeVillage
 from review import answers, selectors, services
 from review.exceptions import ReviewError
-from review.models import CountingRule
+from review.models import CountingRule, NoticeKind
 from review.serializers import (
     BulkApproveInput,
     CommentInput,
     CommentOutput,
+    NoticeOutput,
+    NoticeReadInput,
+    NoticeUpdateInput,
     ReviewInput,
     ReviewOutput,
 )
@@ -112,7 +116,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
                 pk__in=submission_list_for_user(user=request.user).values("admin_village")
             ).order_by("code"),
             "states": [(AWAITING, "待审核（已接收/已编辑）"), ("", "全部"), *ReviewState.choices],
-            "notices": selectors.notice_list_for_user(user=request.user)[:50],
+            "notices": selectors.queue_notice_list_for_user(user=request.user)[:50],
             "town": town,
             "counting": selectors.counting_rule_for_town(town=town),
             "counting_choices": CountingRule.choices,
@@ -147,7 +151,7 @@ def queue_approve(request: HttpRequest) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def notices_seen(request: HttpRequest) -> HttpResponse:
     _reviewer_required(request)
-    services.notices_seen(user=request.user)
+    services.queue_notices_seen(user=request.user)
     return redirect("review-queue")
 
 
@@ -332,3 +336,92 @@ class ReworkListAPI(APIView):
             for submission in selectors.rework_list_for_user(user=request.user)
         ]
         return Response(rows)
+
+
+# --- notices of the send-back loop --------------------------------------------------
+
+
+def _yes_no(value: str | None, name: str) -> bool | None:
+    if value in (None, ""):
+        return None
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    if value.lower() in ("false", "0", "no"):
+        return False
+    raise serializers.ValidationError({name: "请填写 true 或 false"})
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("unread", OpenApiTypes.BOOL, description="true：只列未读通知"),
+        OpenApiParameter(
+            "kind",
+            str,
+            enum=NoticeKind.values,
+            description="sent_back 提交被退回；redone 整改已提交",
+        ),
+    ]
+)
+class NoticeListAPI(generics.ListAPIView):
+    """GET: your own notices, newest first: 提交被退回 (sent back to you, with the official's
+    comment) and 整改已提交 (a submission you or your town sent back has been redone)."""
+
+    serializer_class = NoticeOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        kind = self.request.query_params.get("kind", "")
+        if kind and kind not in NoticeKind.values:
+            raise serializers.ValidationError({"kind": f"可选值：{'、'.join(NoticeKind.values)}"})
+        unread = _yes_no(self.request.query_params.get("unread"), "unread")
+        return selectors.notice_list_for_user(
+            user=self.request.user, unread_only=bool(unread), kind=kind
+        )
+
+
+class NoticeDetailAPI(APIView):
+    """GET one of your notices; PATCH {"read": true|false} marks it read or unread.
+    Another person's notice is a 404."""
+
+    def _notice(self, request, pk: int):
+        notice = selectors.notice_list_for_user(user=request.user).filter(pk=pk).first()
+        if notice is None:
+            raise Http404
+        return notice
+
+    @extend_schema(responses=NoticeOutput)
+    def get(self, request, pk: int):
+        return Response(NoticeOutput(self._notice(request, pk)).data)
+
+    @extend_schema(request=NoticeUpdateInput, responses=NoticeOutput)
+    def patch(self, request, pk: int):
+        notice = self._notice(request, pk)
+        data = NoticeUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notices_mark_read(
+            user=request.user, ids=[notice.pk], read=data.validated_data["read"]
+        )
+        notice.refresh_from_db()
+        return Response(NoticeOutput(notice).data)
+
+
+class NoticeReadAPI(APIView):
+    """POST {"ids": [...]}: mark those of your notices read; without ids, all of them.
+    An id that is not yours is a 404 and nothing changes."""
+
+    @extend_schema(
+        request=NoticeReadInput,
+        responses={
+            200: inline_serializer("NoticeReadResult", {"marked": serializers.IntegerField()})
+        },
+    )
+    def post(self, request):
+        data = NoticeReadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            marked = services.notices_mark_read(
+                user=request.user, ids=data.validated_data.get("ids")
+            )
+        except ReviewError as exc:
+            return _error(exc)
+        return Response({"marked": marked})

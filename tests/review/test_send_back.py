@@ -7,7 +7,7 @@ import io
 
 from django.test import Client
 
-from review.models import Review, ReviewNotice
+from review.models import Notice, Review
 from review.services import submission_review
 from tests.collect.support import IN_SCOPE, basic, post_submission, sample, sample_files
 
@@ -70,7 +70,7 @@ def test_a_new_submission_for_the_facility_closes_the_loop(submit, users, inspec
     assert Review.objects.get(submission=original).redone_by == redo
     assert redo.review.state == "received"
     assert "【待整改】" not in _facility_labels(inspection)[IN_SCOPE["facility"]]
-    notice = ReviewNotice.objects.get()
+    notice = Notice.objects.get(kind="redone", recipient=users["official"])
     assert (notice.submission, notice.redone_by) == (original, redo)
 
 
