@@ -92,10 +92,12 @@ class SewageFacilitySerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "status_date",
+            "faults",
             "latitude",
             "longitude",
         ]
-        read_only_fields = ["status", "status_date"]
+        # Followed from the latest inspection (registry.services), never written here.
+        read_only_fields = ["status", "status_date", "faults"]
 
     def validate_natural_villages(self, value):
         if not value:

@@ -224,6 +224,33 @@ def _water_bodies_recompute(writer: _Writer, bodies: list[WaterBody], tables) ->
         writer.apply(body, kind, values, writer.source(state["source_id"]))
 
 
+class WaterBodyConfirmError(Exception):
+    """A confirmation the registry refuses; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def water_body_confirm(*, body: WaterBody, user) -> WaterBody:
+    """A town official confirms a water body reported in the field (``is_confirmed``), so it
+    enters the black-odorous list and the indicator; only officials of the body's town may.
+    The save is audited by the audit app's registry receivers, like every registry edit."""
+    from accounts.models import Role
+
+    if not (user.is_authenticated and user.role == Role.TOWN_OFFICIAL):
+        raise WaterBodyConfirmError("只有镇级管理人员可以确认新报告的水体", status=403)
+    with transaction.atomic():
+        body = WaterBody.objects.select_for_update().select_related("admin_village").get(pk=body.pk)
+        if body.admin_village.town_id != user.town_id:
+            raise WaterBodyConfirmError("只能确认本镇的水体", status=403)
+        if body.is_confirmed:
+            raise WaterBodyConfirmError(f"水体 {body.code} 已经确认，无需重复确认", status=409)
+        body.is_confirmed = True
+        body.save(update_fields=["is_confirmed"])
+    return body
+
+
 def _next_water_body_code() -> str:
     numbers = [
         int(match.group(1))

@@ -1,7 +1,9 @@
 """REST API of the registry: thin views over scoped querysets."""
 
 from django.db.models import ProtectedError
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -12,7 +14,7 @@ from accounts.scopes import (
     towns_for_user,
     water_bodies_for_user,
 )
-from registry import filters, serializers
+from registry import filters, serializers, services
 from registry.models import (
     AdministrativeVillage,
     Contractor,
@@ -129,6 +131,17 @@ class WaterBodyViewSet(RegistryViewSet):
 
     def admin_villages_written(self, data: dict) -> list:
         return [data.get("admin_village")]
+
+    @extend_schema(request=None, responses=serializers.WaterBodySerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, code=None):
+        """确认现场新报告的水体（本镇镇级管理人员）：确认后计入黑臭水体清单和指标。"""
+        body = self.get_object()
+        try:
+            body = services.water_body_confirm(body=body, user=request.user)
+        except services.WaterBodyConfirmError as exc:
+            return Response({"detail": str(exc)}, status=exc.status)
+        return Response(self.get_serializer(body).data)
 
 
 class ContractorViewSet(RegistryViewSet):
