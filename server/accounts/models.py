@@ -65,6 +65,16 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
+    def save(self, *args, **kwargs) -> None:
+        # The role decides admin access (accounts.roles); the role's group is set after the
+        # save (accounts.signals).
+        from accounts.roles import staff_for_role
+
+        staff = staff_for_role(self.role)
+        if staff is not None:
+            self.is_staff = staff
+        super().save(*args, **kwargs)
+
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.digest_ha1 = "" if raw_password is None else digest_ha1(self.username, raw_password)
