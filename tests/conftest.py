@@ -4,6 +4,15 @@ import pytest
 
 from accounts.models import Role, User
 from registry.places import places_load
+from tests.demo_database import DemoDatabase, demo_database_build
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> DemoDatabase:
+    """The full demo (five years of submissions), built once per session; ``.clone()`` it."""
+    database, drop = demo_database_build(tmp_path_factory.mktemp("demo"))
+    yield database
+    drop()
 
 
 @pytest.fixture
