@@ -249,6 +249,10 @@ class FacilityVillageInline(TownScoped, admin.TabularInline):
     def get_min_num(self, request: HttpRequest, obj=None, **kwargs) -> int | None:
         return None if scopes.is_district_admin(request.user) else 1
 
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        kwargs.setdefault("validate_min", not scopes.is_district_admin(request.user))
+        return super().get_formset(request, obj, **kwargs)
+
 
 @admin.register(Contractor)
 class ContractorAdmin(TownScoped, admin.ModelAdmin):
