@@ -84,3 +84,74 @@ def water_bodies_for_user(*, user: User) -> QuerySet[WaterBody]:
 def can_manage_registry(user: User) -> bool:
     """Town officials and district administrators edit the registry."""
     return is_district_admin(user) or (user.is_authenticated and user.role == Role.TOWN_OFFICIAL)
+
+
+# --- point checks for the submission path ---------------------------------------------
+# The querysets above nest subqueries, which Django compiles anew on every call (several
+# milliseconds each). Receiving a submission only asks "may this user report on the one
+# village or facility it names?": these answer with one flat join each, the same rules.
+
+
+def natural_village_for_user(*, user: User, code: str) -> NaturalVillage | None:
+    """The natural village with this code, with its administrative village, if the user may
+    report on it (same rule as natural_villages_for_user)."""
+    qs = NaturalVillage.objects.select_related("admin_village").filter(code=code)
+    if not user.is_authenticated:
+        return None
+    if is_district_admin(user):
+        return qs.first()
+    if user.role == Role.TOWN_OFFICIAL:
+        return qs.filter(admin_village__town_id=user.town_id).first() if user.town_id else None
+    if user.role == Role.VILLAGE_WORKER:
+        return qs.filter(admin_village__workers=user).first()
+    if user.role == Role.CONTRACTOR:
+        return qs.filter(facilities__operators=user).first()
+    return None
+
+
+def facility_for_user(*, user: User, code: str) -> SewageFacility | None:
+    """The facility with this code if the user may report on it (rule of facilities_for_user)."""
+    qs = SewageFacility.objects.filter(code=code)
+    if not user.is_authenticated:
+        return None
+    if is_district_admin(user):
+        return qs.first()
+    if user.role == Role.CONTRACTOR:
+        return qs.filter(operators=user).first()
+    if user.role == Role.TOWN_OFFICIAL:
+        if not user.town_id:
+            return None
+        return qs.filter(natural_villages__admin_village__town_id=user.town_id).first()
+    if user.role == Role.VILLAGE_WORKER:
+        return qs.filter(natural_villages__admin_village__workers=user).first()
+    return None
+
+
+def admin_village_reportable(*, user: User, admin_village: AdministrativeVillage) -> bool:
+    """Whether the user may report about this administrative village: a natural village of
+    it is in the user's scope (contractors: one their facilities serve)."""
+    if not user.is_authenticated:
+        return False
+    if is_district_admin(user):
+        return True
+    qs = NaturalVillage.objects.filter(admin_village=admin_village)
+    if user.role == Role.TOWN_OFFICIAL:
+        return bool(user.town_id) and qs.filter(admin_village__town_id=user.town_id).exists()
+    if user.role == Role.VILLAGE_WORKER:
+        return qs.filter(admin_village__workers=user).exists()
+    if user.role == Role.CONTRACTOR:
+        return qs.filter(facilities__operators=user).exists()
+    return False
+
+
+def water_body_reportable(*, user: User, water_body: WaterBody) -> bool:
+    """Whether the user may report on this water body (rule of water_bodies_for_user)."""
+    if not user.is_authenticated:
+        return False
+    if is_district_admin(user):
+        return True
+    if user.role == Role.TOWN_OFFICIAL:
+        return bool(user.town_id) and water_body.admin_village.town_id == user.town_id
+    if user.role == Role.VILLAGE_WORKER:
+        return user.villages.filter(pk=water_body.admin_village_id).exists()
+    return False

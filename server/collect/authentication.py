@@ -2,23 +2,30 @@
 
 Collect answers a Digest challenge on any URL but sends Basic only over https,
 so Digest is what works on a plain-HTTP field server. Digest checks against the
-HA1 kept on the user (accounts.User.digest_ha1); nonces are signed and carry
-their time, so any worker process can check them without shared state, and an
-expired one is answered with stale=true so Collect retries without asking the
-worker again. Failed logins count towards the lock-out of accounts.lockout (Basic goes
-through Django's authenticate() and so through accounts.backends) and send Django's
-user_login_failed signal, which the audit log records.
+HA1 kept on the user (accounts.User.digest_ha1). Nonces are signed and carry
+their time and a random part, so any worker process can check them, and an expired
+one is answered with stale=true so Collect retries without asking the worker again.
+Each (nonce, nc) pair is accepted once (collect.models.DigestNonceUse, a table both
+gunicorn workers share): a replayed request gets a fresh challenge with stale=true,
+as RFC 7616 §3.4.5 describes. Failed logins count towards the lock-out of
+accounts.lockout (Basic goes through Django's authenticate() and so through
+accounts.backends) and send Django's user_login_failed signal, which the audit log records.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import re
+import secrets
+import threading
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
+from django.db import connection
+from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from accounts.lockout import (
@@ -28,6 +35,7 @@ from accounts.lockout import (
     login_failures_clear,
     login_locked,
 )
+from collect.models import DigestNonceUse
 
 DIGEST_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
 
@@ -38,8 +46,11 @@ def _sign(value: str) -> str:
 
 
 def digest_nonce(now: float | None = None) -> str:
+    """A new nonce: issue time, a random part (no two challenges share a nonce, so their
+    nc counts never collide) and a signature over both."""
     stamp = str(int(time.time() if now is None else now))
-    return f"{stamp}.{_sign(stamp)}"
+    salt = secrets.token_hex(8)
+    return f"{stamp}.{salt}.{_sign(f'{stamp}.{salt}')}"
 
 
 def digest_opaque() -> str:
@@ -47,14 +58,55 @@ def digest_opaque() -> str:
 
 
 def _nonce_state(nonce: str) -> str:
-    """'valid', 'stale' (ours but expired) or 'invalid'."""
-    stamp, _, signature = nonce.partition(".")
-    if not stamp.isdigit() or not hmac.compare_digest(signature, _sign(stamp)):
+    """'valid', 'stale' (ours but expired, or of the older format) or 'invalid'."""
+    parts = nonce.split(".")
+    if len(parts) == 2 and parts[0].isdigit() and hmac.compare_digest(parts[1], _sign(parts[0])):
+        return "stale"  # a nonce without a random part, handed out before nc was tracked
+    if len(parts) != 3 or not parts[0].isdigit():
+        return "invalid"
+    stamp, salt, signature = parts
+    if not hmac.compare_digest(signature, _sign(f"{stamp}.{salt}")):
         return "invalid"
     age = time.time() - int(stamp)
     if age < -60 or age > settings.OPENROSA_DIGEST_NONCE_SECONDS:
         return "stale"
     return "valid"
+
+
+def _nonce_count_first_use(nonce: str, nc: int) -> bool:
+    """Record that (nonce, nc) was used; False when it already was (a replay).
+
+    One INSERT that the unique constraint decides, so two workers receiving the same
+    request at once cannot both accept it.
+    """
+    table = connection.ops.quote_name(DigestNonceUse._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (nonce, nc, used_at) VALUES (%s, %s, %s)"
+            " ON CONFLICT (nonce, nc) DO NOTHING",
+            [nonce, nc, timezone.now()],
+        )
+        return cursor.rowcount == 1
+
+
+_purged_at = 0.0
+_purge_lock = threading.Lock()
+
+
+def nonce_uses_purge(*, force: bool = False) -> int:
+    """Forget the uses of nonces that have expired (they are refused as stale anyway).
+
+    Runs when a challenge is handed out, at most once a minute per process.
+    """
+    global _purged_at
+    with _purge_lock:
+        if not force and time.monotonic() - _purged_at < 60:
+            return 0
+        _purged_at = time.monotonic()
+    lifetime = settings.OPENROSA_DIGEST_NONCE_SECONDS + 120
+    cutoff = timezone.now() - dt.timedelta(seconds=lifetime)
+    deleted, _ = DigestNonceUse.objects.filter(used_at__lt=cutoff).delete()
+    return deleted
 
 
 def _uri_path(uri: str) -> str:
@@ -73,6 +125,7 @@ def challenge(request, *, stale: bool = False) -> str:
     Django sends one header per name, so both challenges share it (RFC 7235 allows a list).
     """
     realm = settings.OPENROSA_DIGEST_REALM
+    nonce_uses_purge()
     digest = (
         f'Digest realm="{realm}", qop="auth", algorithm=MD5, nonce="{digest_nonce()}", '
         f'opaque="{digest_opaque()}", domain="/"'
@@ -125,6 +178,12 @@ class DigestAuthentication(authentication.BaseAuthentication):
         if state != "valid":
             request._digest_stale = state == "stale"
             raise exceptions.AuthenticationFailed("登录已过期，请重试")
+        try:
+            nc = int(params["nc"], 16)
+        except ValueError:
+            nc = -1
+        if len(params["nc"]) != 8 or nc < 1:
+            raise exceptions.AuthenticationFailed("登录信息无效，请重新登录")
         if login_locked(username=params["username"], ip=client_ip(request)):
             raise exceptions.AuthenticationFailed(LOCKED_MESSAGE)
         user = get_user_model().objects.filter(username=params["username"]).first()
@@ -138,7 +197,14 @@ class DigestAuthentication(authentication.BaseAuthentication):
         if not hmac.compare_digest(expected, params["response"].lower()):
             _login_failed(request, params["username"])
             raise exceptions.AuthenticationFailed("用户名或密码错误")
-        login_failures_clear(username=user.username, ip=client_ip(request))
+        if not _nonce_count_first_use(params["nonce"], nc):
+            # The password was right but this exact request was seen: a replay, or a
+            # client resending its header. A fresh nonce lets a real client go on.
+            request._digest_stale = True
+            raise exceptions.AuthenticationFailed("登录已过期，请重试")
+        if nc == 1:
+            # The first request with a nonce is the login; the rest continue it.
+            login_failures_clear(username=user.username, ip=client_ip(request))
         return (user, None)
 
     def authenticate_header(self, request):

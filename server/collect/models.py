@@ -230,3 +230,23 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DigestNonceUse(models.Model):
+    """One (nonce, nc) pair a Digest login has used. A second use of the same pair is a
+    replay and is refused (RFC 7616 §3.4.5); both gunicorn workers see the same table.
+    Rows older than a nonce's lifetime are removed as new nonces are handed out."""
+
+    nonce = models.CharField(max_length=100)
+    nc = models.BigIntegerField()
+    used_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "Digest 随机数使用记录"
+        verbose_name_plural = "Digest 随机数使用记录"
+        constraints = [
+            models.UniqueConstraint(fields=["nonce", "nc"], name="collect_digest_nonce_nc_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nonce} nc={self.nc:08x}"

@@ -24,10 +24,10 @@ from pyxform.xls2xform import convert
 
 from accounts.models import Role, User
 from accounts.scopes import (
-    facilities_for_user,
-    is_district_admin,
-    natural_villages_for_user,
-    water_bodies_for_user,
+    admin_village_reportable,
+    facility_for_user,
+    natural_village_for_user,
+    water_body_reportable,
 )
 from collect import openrosa, signals
 from collect.exceptions import (
@@ -215,33 +215,33 @@ def _subjects_in_scope(answers: dict, user: User) -> _Subjects:
     natural_code = openrosa.answer_by_name(answers, "natural_village")
     facility_code = openrosa.answer_by_name(answers, "facility")
     water_code = openrosa.answer_by_name(answers, "water_body")
-    admin_wide = is_district_admin(user)
 
     natural_village = None
     if natural_code:
-        natural_village = natural_villages_for_user(user=user).filter(code=natural_code).first()
+        natural_village = natural_village_for_user(user=user, code=natural_code)
         if natural_village is None:
             raise OutOfScope(f"自然村 {natural_code} 不在您的负责范围内")
     facility = None
     if facility_code:
-        facility = facilities_for_user(user=user).filter(code=facility_code).first()
+        facility = facility_for_user(user=user, code=facility_code)
         if facility is None:
             raise OutOfScope(f"设施 {facility_code} 不在您的负责范围内")
     water_body = None
     if water_code:
-        water_body = WaterBody.objects.filter(code=water_code).first()
-        if water_body is not None and not (
-            admin_wide or water_bodies_for_user(user=user).filter(pk=water_body.pk).exists()
-        ):
+        water_body = (
+            WaterBody.objects.select_related("admin_village").filter(code=water_code).first()
+        )
+        if water_body is not None and not water_body_reportable(user=user, water_body=water_body):
             raise OutOfScope(f"水体 {water_code} 不在您的负责范围内")
     admin_village = None
     if natural_village is not None and natural_village.admin_village.code == admin_code:
         admin_village = natural_village.admin_village  # already checked with its natural village
     elif admin_code:
         # Contractors report on the villages their facilities serve.
-        allowed = natural_villages_for_user(user=user).filter(admin_village__code=admin_code)
         admin_village = AdministrativeVillage.objects.filter(code=admin_code).first()
-        if admin_village is None or not (admin_wide or allowed.exists()):
+        if admin_village is None or not admin_village_reportable(
+            user=user, admin_village=admin_village
+        ):
             raise OutOfScope(f"村 {admin_code} 不在您的负责范围内")
     if admin_village is None:
         if natural_village is not None:
@@ -279,6 +279,7 @@ def _attachments_checked(files: Mapping[str, File]) -> dict[str, File]:
 def _form_version_for(instance: openrosa.Instance) -> FormVersion:
     version = (
         FormVersion.objects.select_related("form")
+        .defer("xform")  # the XForm text (tens of KB) is not needed to store an instance
         .filter(form__form_id=instance.form_id, version=instance.version)
         .first()
     )

@@ -133,3 +133,103 @@ def test_it_forbids_a_known_user_a_form_they_may_not_fill_with_403(inspection, u
 
     assert response.status_code == 403
     assert "权限" in response.content.decode()
+
+
+# --- nonce counts (RFC 7616 §3.4.5): each (nonce, nc) is accepted once -------------------
+
+
+def _challenge(client: Client, path: str) -> str:
+    first = client.get(path)
+    assert first.status_code == 401
+    return first["WWW-Authenticate"]
+
+
+def _get_with(client: Client, path: str, challenge: str, nc: int, password: str = PASSWORD):
+    header = digest_authorization(
+        challenge, method="GET", uri=path, username="worker", password=password, nc=nc
+    )
+    return client.get(path, HTTP_AUTHORIZATION=header)
+
+
+def test_it_refuses_a_replayed_nonce_count_with_a_fresh_stale_challenge(users):
+    client, path = Client(), "/formList?deviceID=collect:1"
+    challenge = _challenge(client, path)
+
+    assert _get_with(client, path, challenge, nc=1).status_code == 200
+    replay = _get_with(client, path, challenge, nc=1)
+
+    assert replay.status_code == 401
+    assert "stale=true" in replay["WWW-Authenticate"]
+    fresh = digest_params(replay["WWW-Authenticate"])["nonce"]
+    assert fresh != digest_params(challenge)["nonce"]
+    # The next count of the same nonce still works, and so does the fresh nonce.
+    assert _get_with(client, path, challenge, nc=2).status_code == 200
+    assert _get_with(client, path, replay["WWW-Authenticate"], nc=1).status_code == 200
+
+
+def test_it_accepts_counts_arriving_out_of_order(users):
+    # Collect may send several requests at once with one nonce; they can arrive in any order.
+    client, path = Client(), "/formList"
+    challenge = _challenge(client, path)
+
+    assert [_get_with(client, path, challenge, nc=n).status_code for n in (3, 1, 2)] == [200] * 3
+    assert _get_with(client, path, challenge, nc=3).status_code == 401
+
+
+def test_it_gives_every_challenge_its_own_nonce(users):
+    # Two phones challenged in the same second must not share a nonce, or their nc=1 collide.
+    client = Client()
+    nonces = {digest_params(_challenge(client, "/formList"))["nonce"] for _ in range(5)}
+
+    assert len(nonces) == 5
+
+
+def test_a_wrong_password_does_not_use_up_the_nonce_count(users):
+    client, path = Client(), "/formList"
+    challenge = _challenge(client, path)
+
+    assert _get_with(client, path, challenge, nc=1, password="wrong").status_code == 401
+    assert _get_with(client, path, challenge, nc=1).status_code == 200
+
+
+def test_it_refuses_a_malformed_nonce_count(users):
+    client, path = Client(), "/formList"
+    challenge = _challenge(client, path)
+    header = digest_authorization(
+        challenge, method="GET", uri=path, username="worker", password=PASSWORD
+    )
+
+    for bad in ("nc=zz000001", "nc=00000000", "nc=1"):
+        response = client.get(path, HTTP_AUTHORIZATION=header.replace("nc=00000001", bad))
+        assert response.status_code == 401
+        assert "stale=true" not in response["WWW-Authenticate"]
+
+
+def test_it_treats_a_nonce_of_the_older_format_as_stale(users, settings):
+    from collect.authentication import _sign, digest_opaque
+
+    stamp = str(int(time.time()))
+    challenge = (
+        f'Digest realm="{settings.OPENROSA_DIGEST_REALM}", nonce="{stamp}.{_sign(stamp)}", '
+        f'opaque="{digest_opaque()}"'
+    )
+    response = _digest_get("/formList", username="worker", password=PASSWORD, challenge=challenge)
+
+    assert response.status_code == 401
+    assert "stale=true" in response["WWW-Authenticate"]
+
+
+def test_it_forgets_the_counts_of_expired_nonces(users, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from collect.authentication import nonce_uses_purge
+    from collect.models import DigestNonceUse
+
+    old = timezone.now() - dt.timedelta(seconds=settings.OPENROSA_DIGEST_NONCE_SECONDS + 600)
+    DigestNonceUse.objects.create(nonce="old", nc=1, used_at=old)
+    DigestNonceUse.objects.create(nonce="recent", nc=1, used_at=timezone.now())
+
+    assert nonce_uses_purge(force=True) == 1
+    assert list(DigestNonceUse.objects.values_list("nonce", flat=True)) == ["recent"]

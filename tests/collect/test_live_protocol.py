@@ -57,3 +57,25 @@ def test_it_sends_no_body_with_a_head_challenge(live):
     assert head.startswith(b"HTTP/1.1 401")
     assert b"X-OpenRosa-Version: 1.0" in head
     assert body == b""
+
+
+def test_a_replayed_digest_request_is_refused_by_every_worker(live):
+    # The used nonce counts live in the database both gunicorn workers share: a captured
+    # request sent again, on new connections that may reach either worker, is refused.
+    from tests.collect.support import digest_authorization, digest_params
+
+    path = "/formList?deviceID=collect:replay"
+    challenge = httpx.get(f"{live.url}{path}", timeout=30).headers["WWW-Authenticate"]
+    header = digest_authorization(
+        challenge, method="GET", uri=path, username="worker", password=DEMO_PASSWORD
+    )
+    first = httpx.get(f"{live.url}{path}", headers={"Authorization": header}, timeout=30)
+    replays = [
+        httpx.get(f"{live.url}{path}", headers={"Authorization": header}, timeout=30)
+        for _ in range(4)
+    ]
+
+    assert first.status_code == 200
+    assert [r.status_code for r in replays] == [401] * 4
+    assert all("stale=true" in r.headers["WWW-Authenticate"] for r in replays)
+    assert len({digest_params(r.headers["WWW-Authenticate"])["nonce"] for r in replays}) == 4
