@@ -35,7 +35,7 @@ def _rework_codes(user: User) -> tuple[set[str], set[str]]:
 
 def _facilities_rows(user: User) -> list[list[str]]:
     rework, _ = _rework_codes(user)
-    rows = [["name", "label", "admin_village", "villages", "process_type"]]
+    rows = [["name", "label", "admin_village", "villages", "process_type", "admin_villages"]]
     facilities = (
         facilities_for_user(user=user)
         .filter(in_service=True)
@@ -50,10 +50,17 @@ def _facilities_rows(user: User) -> list[list[str]]:
                 facility.code,
                 # A submission sent back to this user is marked, so redoing it is one tap away.
                 f"{REWORK_MARK if facility.code in rework else ''}{facility.code} {facility.name}",
-                # A facility serving several administrative villages is listed under the first.
+                # The first administrative village served: what form versions whose filter
+                # is `admin_village=${admin_village}` can match (one value per row).
                 admin_codes[0] if admin_codes else "",
                 " ".join(v.code for v in villages),
                 facility.process_type,
+                # Every administrative village served, space-separated, for a filter
+                # `selected(admin_villages, ${admin_village})`: a facility serving natural
+                # villages of two administrative villages can be chosen from either. (One
+                # row per village would not do: the form's process-type lookup by name
+                # would then find two rows, which ODK Collect refuses.)
+                " ".join(admin_codes),
             ]
         )
     return rows

@@ -58,8 +58,16 @@ def test_it_scopes_the_lists_to_the_users_villages_and_facilities(inspection, us
     assert set(village) == {"name", "label", "admin_village", "admin_village_label"}
     assert village["admin_village"] == IN_SCOPE["admin_village"]
     facility = rows(worker, "facilities.csv")[0]
-    assert set(facility) == {"name", "label", "admin_village", "villages", "process_type"}
+    assert set(facility) == {
+        "name",
+        "label",
+        "admin_village",
+        "villages",
+        "process_type",
+        "admin_villages",
+    }
     assert facility["villages"] == IN_SCOPE["natural_village"]
+    assert facility["admin_villages"] == IN_SCOPE["admin_village"]
 
 
 def test_it_changes_a_hash_only_when_the_content_changes(inspection, users, registry):
@@ -97,3 +105,32 @@ def test_it_serves_uploaded_media_files_of_a_version(publish, users):
 
     assert files["logo.png"][0] == f"md5:{md5(logo)}"
     assert b"".join(client.get(files["logo.png"][1]).streaming_content) == logo
+
+
+def test_a_facility_serving_two_administrative_villages_lists_both(
+    inspection, users, registry, make_user
+):
+    from accounts.models import Role
+    from registry.models import FacilityVillage, SewageFacility
+
+    facility = SewageFacility.objects.create(
+        code="ZQ-WS-050", name="两村共用污水站", process_type="ao", design_capacity=50
+    )
+    for scope in (IN_SCOPE, OUT_OF_SCOPE):
+        village = NaturalVillage.objects.get(code=scope["natural_village"])
+        FacilityVillage.objects.create(facility=facility, natural_village=village)
+    other_admin, *_ = registry[OUT_OF_SCOPE["admin_village"]]
+    make_user("other_worker", Role.VILLAGE_WORKER, villages=[other_admin])
+    first, second = sorted([IN_SCOPE["admin_village"], OUT_OF_SCOPE["admin_village"]])
+
+    for username in ("worker", "other_worker"):
+        client = Client(**basic(username))
+        url = _manifest(client, inspection)["facilities.csv"][1]
+        rows = csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8")))
+        shared = next(row for row in rows if row["name"] == "ZQ-WS-050")
+        # Both workers see it; the new column names both villages, the old one the first.
+        assert shared["admin_villages"] == f"{first} {second}", username
+        assert shared["admin_village"] == first
+        assert shared["villages"].split() == sorted(
+            [IN_SCOPE["natural_village"], OUT_OF_SCOPE["natural_village"]]
+        )
