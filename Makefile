@@ -23,8 +23,11 @@ demo: setup
 	$(MANAGE) load_demo
 	$(PY) server/run_demo.py
 
+# Two pytest-xdist workers (the machines have two cores); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
 test: setup
-	$(PY) -m pytest --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff format --check .

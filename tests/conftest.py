@@ -7,6 +7,20 @@ from registry.places import places_load
 from tests.demo_database import DemoDatabase, demo_database_build
 
 
+# Session fixtures that start something costly (a database built by load_demo, a gunicorn, the
+# Node form engine): under pytest-xdist (`make test` runs two workers) every test using one
+# of them goes to the same worker, so each is started once per run, not once per worker.
+COSTLY_SESSION_FIXTURES = {"demo_database": "demo", "live": "live", "engine": "engine"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, group in COSTLY_SESSION_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory) -> DemoDatabase:
     """The full demo (five years of submissions), built once per session; ``.clone()`` it."""
