@@ -1,0 +1,95 @@
+"""The facilities.csv the server generates, read by the real inspection form in ODK's own
+form engine (@getodk/xforms-engine, forms/engine/drive.mjs), for a facility whose natural
+villages belong to two administrative villages."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from accounts.models import Role
+from collect.registry_media import registry_media_content
+from forms.build import FORMS_DIR, build_form
+from registry.models import FacilityVillage, NaturalVillage, SewageFacility
+from tests.collect.support import IN_SCOPE, OUT_OF_SCOPE
+
+ENGINE_DIR = FORMS_DIR / "engine"
+FACILITY_FILTER = "instance('facilities')/root/item[admin_village= /data/admin_village "
+
+
+def _engine(requests: list[tuple[str, list[dict]]], media: dict[str, bytes], tmp_path) -> list:
+    """Run (form XML, tasks) pairs in one Node process; the results of each pair's tasks."""
+    node = shutil.which("node")
+    if node is None or not (ENGINE_DIR / "node_modules" / "@getodk" / "xforms-engine").is_dir():
+        pytest.fail("ODK's form engine is not installed (run the tests in tests/forms once)")
+    media_dir = tmp_path / "media"
+    media_dir.mkdir()
+    for name, content in media.items():
+        (media_dir / name).write_bytes(content)
+    lines = []
+    for number, (form_xml, tasks) in enumerate(requests):
+        form = tmp_path / f"form-{number}.xml"
+        form.write_text(form_xml, encoding="utf-8")
+        lines.append(json.dumps({"form": str(form), "media_dir": str(media_dir), "tasks": tasks}))
+    done = subprocess.run(
+        [node, "drive.mjs", "--lines"],
+        cwd=ENGINE_DIR,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+@pytest.fixture
+def shared_facility(registry):
+    facility = SewageFacility.objects.create(
+        code="ZQ-WS-050", name="两村共用污水站", process_type="wetland", design_capacity=50
+    )
+    for scope in (IN_SCOPE, OUT_OF_SCOPE):
+        village = NaturalVillage.objects.get(code=scope["natural_village"])
+        FacilityVillage.objects.create(facility=facility, natural_village=village)
+    return facility
+
+
+def test_a_shared_facility_can_be_chosen_from_either_village_with_a_selected_filter(
+    users, registry, make_user, shared_facility, tmp_path
+):
+    other_admin, *_ = registry[OUT_OF_SCOPE["admin_village"]]
+    other_worker = make_user("other_worker", Role.VILLAGE_WORKER, villages=[other_admin])
+    media = {
+        name: registry_media_content(filename=name, user=other_worker)
+        for name in ("villages.csv", "facilities.csv")
+    }
+    current = build_form(FORMS_DIR / "sewage_facility_inspection.xlsx").xml
+    assert current.count(FACILITY_FILTER) == 1
+    # The filter the form needs: any of the administrative villages the facility serves.
+    proposed = current.replace(
+        FACILITY_FILTER,
+        "instance('facilities')/root/item[selected(admin_villages, /data/admin_village ) ",
+    )
+
+    def choose(admin_code: str) -> dict:
+        answers = [["/data/admin_village", admin_code], ["/data/facility", "ZQ-WS-050"]]
+        read = ["/data/facility", "/data/facility_process_type"]
+        return {"kind": "fill", "answers": answers, "read": read}
+
+    first, second = sorted([IN_SCOPE["admin_village"], OUT_OF_SCOPE["admin_village"]])
+    with_selected, published = _engine(
+        [(proposed, [choose(first), choose(second)]), (current, [choose(second)])],
+        media,
+        tmp_path,
+    )
+
+    assert len(with_selected) == 2
+    for result in with_selected:
+        assert result["values"] == {
+            "/data/facility": "ZQ-WS-050",
+            "/data/facility_process_type": "wetland",
+        }
+    # The published filter compares the one-valued admin_village column, which keeps the
+    # first village for form versions already on phones: from the second it is not offered.
+    assert published[0]["values"]["/data/facility"] == ""
