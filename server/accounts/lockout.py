@@ -100,6 +100,8 @@ def login_failure_record(
     now = timezone.now()
     since = now - WINDOW
     with transaction.atomic():
+        # Older failures no longer count for anything.
+        LoginFailure.objects.filter(username=username, at__lt=since).delete()
         LoginFailure.objects.create(
             username=username,
             ip=ip,

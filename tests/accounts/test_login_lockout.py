@@ -262,3 +262,12 @@ def test_a_phone_resending_one_wrong_basic_password_many_times_is_not_locked(use
         assert _basic_form_list("worker", "typo-Pass!").status_code == 401
 
     assert not LoginLock.objects.exists()
+
+
+def test_failures_older_than_the_window_are_dropped(users):
+    _basic_form_list("worker", "old-typo")
+    LoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+
+    _basic_form_list("worker", "new-typo")
+
+    assert LoginFailure.objects.filter(username="worker").count() == 1
