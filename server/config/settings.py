@@ -61,15 +61,17 @@ INSTALLED_APPS = [
     "audit",
 ]
 
+# Sessions, locale, CSRF, the session user and messages are Django's own, passed through on
+# the OpenRosa paths only (ODK Collect uses none of them; see config/middleware.py).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.SessionMiddlewareExceptOpenRosa",
+    "config.middleware.LocaleMiddlewareExceptOpenRosa",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.CsrfViewMiddlewareExceptOpenRosa",
+    "config.middleware.AuthenticationMiddlewareExceptOpenRosa",
     "audit.context.AuditRequestMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.MessageMiddlewareExceptOpenRosa",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
