@@ -1,9 +1,15 @@
 """Login with the server's accounts: Django's ``authenticate`` against the same database,
 a Flask session signed with the server's SECRET_KEY, and a guard in front of every page and
-callback. Only town officials and district administrators get in (``data.ALLOWED_ROLES``)."""
+callback. Only town officials and district administrators get in (``data.ALLOWED_ROLES``).
+
+CSRF: every session carries a random token. The login form sends it as a hidden field; Dash's
+renderer sends it on every callback as the ``X-CSRFToken`` header, read from the
+``_csrf_token`` cookie (dash-renderer does this by itself). A POST without the right token is
+refused with 400 before anything else runs."""
 
 import datetime as dt
 import html
+import secrets
 from urllib.parse import quote, urlencode
 
 import flask
@@ -12,6 +18,11 @@ from dash_app import data, labels
 
 SESSION_USER = "uid"
 SESSION_HASH = "auth"
+SESSION_CSRF = "csrf"
+CSRF_COOKIE = "_csrf_token"  # the name dash-renderer reads
+CSRF_HEADER = "X-CSRFToken"
+CSRF_FIELD = "csrf_token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _base() -> str:
@@ -28,13 +39,16 @@ def logout_path() -> str:
     return f"{_base()}auth/logout"
 
 
-def current_viewer() -> data.Viewer | None:
-    """The viewer of this request (cached on ``flask.g``)."""
-    if "viewer" not in flask.g:
-        flask.g.viewer = data.viewer_for(
-            flask.session.get(SESSION_USER), flask.session.get(SESSION_HASH)
+def current_viewer(town: str | None = None) -> data.Viewer | None:
+    """The viewer of this request looking at ``town`` (their default town if None or not
+    theirs); cached on ``flask.g``."""
+    if "viewers" not in flask.g:
+        flask.g.viewers = {}
+    if town not in flask.g.viewers:
+        flask.g.viewers[town] = data.viewer_for(
+            flask.session.get(SESSION_USER), flask.session.get(SESSION_HASH), town
         )
-    return flask.g.viewer
+    return flask.g.viewers[town]
 
 
 def _safe_next(target: str | None) -> str:
@@ -66,6 +80,7 @@ def _login_page(error: str = "", next_url: str = "", username: str = "") -> str:
 <label for="password">{t["password"]}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <input type="hidden" name="next" value="{html.escape(next_url)}">
+<input type="hidden" name="{CSRF_FIELD}" value="{csrf_token()}">
 <button type="submit">{t["login"]}</button>
 </form></main></body></html>"""
 
@@ -79,7 +94,10 @@ def login():
     if user_id is None:
         page = _login_page(labels.TEXT[error], form.get("next", ""), username)
         return page, 403 if error == "login_forbidden" else 401
-    flask.session.clear()
+    language = flask.session.get("lang")
+    flask.session.clear()  # a new session (and CSRF token) for the logged-in user
+    if language:
+        flask.session["lang"] = language
     flask.session.permanent = True
     flask.session[SESSION_USER] = user_id
     flask.session[SESSION_HASH] = auth_hash
@@ -107,12 +125,15 @@ def use_language():
 
 
 def logout():
+    language = flask.session.get("lang")
     flask.session.clear()
+    if language:
+        flask.session["lang"] = language
     return flask.redirect(login_path())
 
 
 def download_workbook():
-    viewer = current_viewer()
+    viewer = current_viewer(flask.request.args.get("town") or None)
     if viewer is None or viewer.town_code is None:
         flask.abort(403)
     year = flask.request.args.get("year", type=int) or data.today().year
@@ -129,6 +150,50 @@ def download_workbook():
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"assessment-{year}.xlsx\"; filename*=UTF-8''" + quote(name)
     )
+    return response
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (created on first use)."""
+    token = flask.session.get(SESSION_CSRF)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        flask.session[SESSION_CSRF] = token
+    return token
+
+
+def csrf_check():
+    """Before every request: refuse a POST (login form, logout, Dash callbacks) whose token
+    is missing or is not this session's, with 400 and a message saying what to do."""
+    if flask.request.method not in UNSAFE_METHODS or not flask.request.path.startswith(_base()):
+        return None
+    expected = flask.session.get(SESSION_CSRF)
+    sent = flask.request.headers.get(CSRF_HEADER) or flask.request.form.get(CSRF_FIELD)
+    if expected and sent and secrets.compare_digest(str(sent), str(expected)):
+        return None
+    message = labels.TEXT["csrf_failed"]
+    if flask.request.path == login_path():
+        form = flask.request.form
+        return _login_page(message, form.get("next", ""), form.get("username", "")), 400
+    return flask.jsonify({"error": "csrf", "message": message}), 400
+
+
+def csrf_cookie(response: flask.Response) -> flask.Response:
+    """Hand the session's token to dash-renderer in the cookie it reads."""
+    token = flask.session.get(SESSION_CSRF)
+    if not token:
+        token = csrf_token() if flask.request.path.startswith(_base()) else None
+    if token and flask.request.cookies.get(CSRF_COOKIE) != token:
+        from django.conf import settings
+
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            path=_base(),
+            samesite="Lax",
+            secure=bool(settings.SESSION_COOKIE_SECURE),
+            httponly=False,  # read by dash-renderer's JavaScript
+        )
     return response
 
 
@@ -169,7 +234,9 @@ def install(server: flask.Flask) -> None:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.SESSION_COOKIE_AGE),
     )
     server.before_request(use_language)
+    server.before_request(csrf_check)
     server.before_request(guard)
+    server.after_request(csrf_cookie)
     server.teardown_appcontext(lambda _exc: close_old_connections())
     base = _base()
     server.add_url_rule(f"{base}auth/login", "dash_login", login, methods=["GET", "POST"])

@@ -1,12 +1,16 @@
 """What the dashboard shows, as DataFrames: read through the server's models and scoping
-functions, computed by the ETL's indicator functions. No Dash imports.
+functions, and the indicator values the server published. No Dash imports.
 
 - Who may look and what they see: ``login_check`` and ``viewer_for`` ask Django's auth and
-  ``accounts.scopes`` (the same functions the API uses).
-- ``dataset(town_code)`` runs ``etl`` (tidy -> ``indicators.all_indicators``) for every quarter
-  and year from the 2020 baseline to today and keeps the result per process until the data
-  changes (a fingerprint of the submissions and the registry, checked at most every
-  ``RECHECK_SECONDS``). Nothing here re-implements an indicator rule.
+  ``accounts.scopes`` (the same functions the API uses), for one town at a time (a district
+  administrator picks it, a town official has theirs).
+- ``dataset(town_code)`` reads that town only: its registry, its submissions (tidied by the
+  ETL, for the ledgers, lists, maps and findings) and the indicator values published by
+  ``manage.py publish_indicators`` (``indicators.IndicatorSnapshot``, what the indicator API
+  serves), so the dashboard and the API cannot disagree. Kept per process until the data
+  change (a fingerprint of the town's submissions, registry, published values and alert
+  thresholds, checked at most every ``RECHECK_SECONDS``). Nothing here re-implements an
+  indicator rule.
 - The other functions are pure selections of a ``Dataset`` for one page.
 """
 
@@ -17,8 +21,9 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +32,7 @@ ALLOWED_ROLES = ("district_admin", "town_official")
 FIRST_YEAR = 2020  # the plan's baseline year
 DEADLINE = pd.Timestamp(2025, 12, 31)  # the plan's 2025 targets
 RECHECK_SECONDS = 10.0
+CACHED_TOWNS = 8  # datasets kept per process (a district administrator may switch towns)
 INDICATOR_CODES = (
     "SEWAGE_COVERAGE",
     "FACILITY_OPERATION",
@@ -34,12 +40,33 @@ INDICATOR_CODES = (
     "FILM_RECOVERY",
     "STRAW_UTILIZATION",
 )
-# Dashboard alert rules (not indicator rules): days without inspection, and how long a
-# water body in post-remediation monitoring may go without a monitoring visit (a quarter).
-NOT_INSPECTED_DAYS = (30, 90)
-MONITORING_OVERDUE_DAYS = 92
+LEVELS = ("town", "admin_village", "natural_village")
+RESULT_COLUMNS = [
+    "code",
+    "level",
+    "area_code",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "met",
+    "record_count",
+    "details",
+]
+# Alert thresholds (days): the admin's AlertThreshold table (indicators.thresholds); these
+# codes name its rows.
+WARN_DAYS = "FACILITY_NOT_INSPECTED_WARN"
+SEVERE_DAYS = "FACILITY_NOT_INSPECTED_SEVERE"
+OVERDUE_DAYS = "WATER_MONITORING_OVERDUE"
 ABNORMAL_STATUSES = ("defective", "stopped")
 WATER_STAGES = ("screened", "works", "completed", "monitoring", "closed", "rebound")
+
+
+def seed_thresholds() -> dict[str, int]:
+    from indicators.thresholds import SEED_THRESHOLDS
+
+    return {code: seed.value for code, seed in SEED_THRESHOLDS.items()}
 
 
 # --------------------------------------------------------------------------- who is looking
@@ -52,16 +79,29 @@ class Viewer:
     display_name: str
     role: str
     role_label: str
-    town_code: str | None
-    admin_village_codes: frozenset[str]
+    town_code: str | None  # the town being looked at
+    admin_village_codes: frozenset[str]  # of that town, in the viewer's scope
     facility_codes: frozenset[str]
     water_body_codes: frozenset[str]
+    towns: tuple[tuple[str, str], ...] = ()  # (code, name) of every town the viewer sees
+    town_name: str = ""
 
 
 def _allowed(user) -> bool:
     from accounts.scopes import is_district_admin
 
     return bool(user.is_active) and (is_district_admin(user) or user.role in ALLOWED_ROLES)
+
+
+def _towns(user) -> list[tuple[str, str]]:
+    """(code, name) of the towns the user sees (accounts.scopes), the default town first."""
+    from django.conf import settings
+
+    from accounts import scopes
+
+    towns = list(scopes.towns_for_user(user=user).order_by("code").values_list("code", "name"))
+    towns.sort(key=lambda t: t[0] != settings.DEFAULT_TOWN_CODE)
+    return towns
 
 
 def login_check(username: str, password: str) -> tuple[int | None, str, str]:
@@ -71,44 +111,44 @@ def login_check(username: str, password: str) -> tuple[int | None, str, str]:
     user = authenticate(username=username, password=password)
     if user is None:
         return None, "", "login_failed"
-    if not _allowed(user) or _town_code(user) is None:
+    if not _allowed(user) or not _towns(user):
         return None, "", "login_forbidden"
     return user.pk, user.get_session_auth_hash(), ""
 
 
-def _town_code(user) -> str | None:
-    """The town the dashboard shows: the default town if the user sees it, else the first
-    town they see (a district administrator sees every town; TODO: a town picker)."""
-    from django.conf import settings
+def viewer_for(
+    user_id: int | None, auth_hash: str | None, town: str | None = None
+) -> Viewer | None:
+    """The logged-in viewer looking at ``town`` (if they see it; else the default town, or
+    their first), or None if the user is gone, inactive, no longer allowed or has changed
+    password since logging in (Django's session auth hash).
 
-    from accounts import scopes
-
-    towns = list(scopes.towns_for_user(user=user).values_list("code", flat=True))
-    default = settings.DEFAULT_TOWN_CODE
-    return default if default in towns else (towns[0] if towns else None)
-
-
-def viewer_for(user_id: int | None, auth_hash: str | None) -> Viewer | None:
-    """The logged-in viewer, or None if the user is gone, inactive, no longer allowed or has
-    changed password since logging in (Django's session auth hash)."""
+    What they see in that town is what ``accounts.scopes`` gives the API: administrative
+    villages, facilities and water bodies, each narrowed to the town."""
     if not user_id or not auth_hash:
         return None
     from django.utils.crypto import constant_time_compare
 
     from accounts import scopes
     from accounts.models import User
+    from registry.models import SewageFacility
 
     user = User.objects.filter(pk=user_id).select_related("town").first()
     if user is None or not _allowed(user):
         return None
     if not constant_time_compare(user.get_session_auth_hash(), auth_hash):
         return None
-    town_code = _town_code(user)
-    if town_code is None:
+    towns = _towns(user)
+    if not towns:
         return None
+    names = dict(towns)
+    town_code = town if town in names else towns[0][0]
     admin = scopes.admin_villages_for_user(user=user).filter(town__code=town_code)
-    facilities = scopes.facilities_for_user(user=user)
-    water = scopes.water_bodies_for_user(user=user)
+    in_town = SewageFacility.objects.filter(
+        natural_villages__admin_village__town__code=town_code
+    ).values("pk")
+    facilities = scopes.facilities_for_user(user=user).filter(pk__in=in_town)
+    water = scopes.water_bodies_for_user(user=user).filter(admin_village__town__code=town_code)
     return Viewer(
         user_id=user.pk,
         username=user.username,
@@ -119,6 +159,8 @@ def viewer_for(user_id: int | None, auth_hash: str | None) -> Viewer | None:
         admin_village_codes=frozenset(admin.values_list("code", flat=True)),
         facility_codes=frozenset(facilities.values_list("code", flat=True)),
         water_body_codes=frozenset(water.values_list("code", flat=True)),
+        towns=tuple(towns),
+        town_name=names[town_code],
     )
 
 
@@ -139,16 +181,25 @@ class Dataset:
     town_name: str
     as_of: dt.date
     fingerprint: str
-    run: object  # etl.pipeline.RunResult, for the workbook
-    results: pd.DataFrame  # etl INDICATOR_RESULT rows, every level, quarter and year
+    registry: object  # etl.extract.Registry of the town
+    tables: object  # etl.tidy.TidyTables of the town's submissions
+    results: pd.DataFrame  # published values (RESULT_COLUMNS), every level, dashboard periods
     area_results: pd.DataFrame  # the town and administrative-village rows of ``results``
+    coverage_modes: pd.DataFrame  # period, natural_village_code, category: what was counted
     admin_villages: pd.DataFrame  # code, name, kind, latitude, longitude
     natural_villages: pd.DataFrame  # etl registry columns + latitude, longitude
     facilities: pd.DataFrame  # etl registry columns + latitude, longitude, process_type
     water_bodies: pd.DataFrame  # etl registry columns + latitude, longitude, kind
+    targets: dict[str, float] = field(default_factory=dict)
+    thresholds: dict[str, int] = field(default_factory=seed_thresholds)
+    published_as_of: dt.date | None = None  # the cut-off of the published values; None: none
+
+    @property
+    def published(self) -> bool:
+        return not self.area_results.empty
 
 
-_CACHE: dict[str, tuple[float, Dataset]] = {}
+_CACHE: OrderedDict[str, tuple[float, Dataset]] = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -170,7 +221,8 @@ def dashboard_periods(as_of: dt.date, first_year: int = FIRST_YEAR) -> list[str]
 
 
 def dataset(town_code: str) -> Dataset:
-    """The town's computed dataset, recomputed only when the data or the date changed."""
+    """The town's dataset, read again only when its data, the published values or the
+    thresholds changed, or the date did."""
     as_of = today()
     with _LOCK:
         checked, cached = _CACHE.get(town_code, (0.0, None))
@@ -179,23 +231,54 @@ def dataset(town_code: str) -> Dataset:
             and cached.as_of == as_of
             and time.monotonic() - checked < RECHECK_SECONDS
         ):
+            _CACHE.move_to_end(town_code)
             return cached
         registry, places = _read_registry(town_code)
-        targets = targets_read()
-        fingerprint = _fingerprint(_submissions_state(), registry, places, pd.DataFrame([targets]))
+        area_codes = _area_codes(town_code, places)
+        periods = dashboard_periods(as_of)
+        targets, thresholds = targets_read(), thresholds_read()
+        fingerprint = _fingerprint(
+            [
+                _submissions_state(town_code),
+                _published_state(area_codes, periods),
+                pd.DataFrame([targets]),
+                pd.DataFrame([thresholds]),
+            ],
+            registry,
+            places,
+        )
         if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
             _CACHE[town_code] = (time.monotonic(), cached)
+            _CACHE.move_to_end(town_code)
             return cached
         from etl import extract
+        from registry.models import Town
 
-        raw = extract.submissions_read()
-        fresh = _build(town_code, as_of, raw, registry, places, targets, fingerprint)
+        results, published_as_of = published_read(area_codes, periods)
+        fresh = dataset_compute(
+            town_code=town_code,
+            town_name=Town.objects.get(code=town_code).name,
+            as_of=as_of,
+            raw=extract.submissions_read(where=_town_submissions(town_code)),
+            dictionary=extract.data_dictionary_read(),
+            registry=registry,
+            places=places,
+            results=results,
+            coverage_modes=coverage_modes_read(places["admin_villages"]["code"], periods),
+            targets=targets,
+            thresholds=thresholds,
+            fingerprint=fingerprint,
+            published_as_of=published_as_of,
+        )
         _CACHE[town_code] = (time.monotonic(), fresh)
+        _CACHE.move_to_end(town_code)
+        while len(_CACHE) > CACHED_TOWNS:
+            _CACHE.popitem(last=False)
         return fresh
 
 
 def warm(town_code: str, *, then: Callable[[], object] | None = None) -> threading.Thread:
-    """Compute the dataset in the background so the first page view does not wait; ``then``
+    """Read the dataset in the background so the first page view does not wait; ``then``
     runs after it (the app preloads plotly's figure classes there)."""
 
     def work() -> None:
@@ -205,7 +288,7 @@ def warm(town_code: str, *, then: Callable[[], object] | None = None) -> threadi
             dataset(town_code)
             if then is not None:
                 then()
-        except Exception:  # the first page view computes again and reports the error
+        except Exception:  # the first page view reads again and reports the error
             logging.getLogger(__name__).exception("warming the dashboard data failed")
         finally:
             connection.close()
@@ -217,29 +300,56 @@ def warm(town_code: str, *, then: Callable[[], object] | None = None) -> threadi
 
 def targets_read() -> dict[str, float]:
     """The plan's targets: the server's editable targets table where it exists, else the
-    ETL's seed values (etl.targets)."""
+    ETL's seed values (etl.targets). Used for the workbook and the findings' ETL runs."""
     from django.db import DatabaseError
 
     from etl.targets import SEED_TARGETS
+    from indicators.models import IndicatorTarget
 
     try:
-        from indicators.models import IndicatorTarget
-    except (ImportError, RuntimeError):  # the server's indicators app is not installed
-        return dict(SEED_TARGETS)
-    try:
         stored = dict(IndicatorTarget.objects.values_list("code", "target"))
-    except DatabaseError:  # installed but not migrated yet
+    except DatabaseError:  # not migrated yet
         return dict(SEED_TARGETS)
     return {**SEED_TARGETS, **{code: float(value) for code, value in stored.items()}}
 
 
-def _submissions_state() -> pd.DataFrame:
-    """A cheap summary that changes whenever a submission is added, edited or reviewed."""
+def thresholds_read() -> dict[str, int]:
+    """The alert thresholds from the admin's table (indicators.thresholds)."""
+    from django.db import DatabaseError
+
+    from indicators.thresholds import alert_thresholds
+
+    try:
+        return alert_thresholds()
+    except DatabaseError:  # not migrated yet
+        return seed_thresholds()
+
+
+def _town_submissions(town_code: str):
+    """The town's submissions: by their village, else (no village) by their sender's town;
+    the same attribution ``etl.extract`` uses for a town's counting rule."""
+    from django.db.models import Q
+
+    from accounts.models import User
+    from registry.models import AdministrativeVillage
+
+    # Subqueries on the submission's own columns, so PostgreSQL combines two index scans
+    # instead of reading every submission of the province.
+    villages = AdministrativeVillage.objects.filter(town__code=town_code).values("pk")
+    senders = User.objects.filter(town__code=town_code).values("pk")
+    return Q(admin_village_id__in=villages) | Q(
+        admin_village__isnull=True, submitted_by_id__in=senders
+    )
+
+
+def _submissions_state(town_code: str) -> pd.DataFrame:
+    """A cheap summary that changes whenever one of the town's submissions is added,
+    edited or reviewed."""
     from django.db.models import Count, Max, Q
 
     from collect.models import Submission
 
-    summary = Submission.objects.aggregate(
+    summary = Submission.objects.filter(_town_submissions(town_code)).aggregate(
         rows=Count("id"),
         current=Count("id", filter=Q(is_current=True)),
         last_id=Max("id"),
@@ -248,11 +358,86 @@ def _submissions_state() -> pd.DataFrame:
     return pd.DataFrame([summary])
 
 
+def _area_codes(town_code: str, places: dict[str, pd.DataFrame]) -> list[str]:
+    return [
+        town_code,
+        *places["admin_villages"]["code"],
+        *places["natural_villages"]["code"],
+    ]
+
+
+def _published(area_codes: list[str], periods: list[str]):
+    from indicators.models import IndicatorSnapshot
+
+    return IndicatorSnapshot.objects.filter(
+        code__in=INDICATOR_CODES, level__in=LEVELS, area_code__in=area_codes, period__in=periods
+    )
+
+
+def _published_state(area_codes: list[str], periods: list[str]) -> pd.DataFrame:
+    from django.db.models import Count, Max
+
+    return pd.DataFrame(
+        [
+            _published(area_codes, periods).aggregate(
+                rows=Count("id"), last=Max("computed_at"), as_of=Max("as_of")
+            )
+        ]
+    )
+
+
+def published_read(area_codes: list[str], periods: list[str]):
+    """The published values of these areas and periods (``RESULT_COLUMNS``; empty when
+    nothing is published yet) and their cut-off date."""
+    rows = _published(area_codes, periods).values_list(
+        "code",
+        "level",
+        "area_code",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "met",
+        "record_count",
+        "details",
+        "as_of",
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=[*RESULT_COLUMNS, "as_of"])
+    as_of = frame["as_of"].max() if not frame.empty else None
+    frame = frame.drop(columns="as_of")
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype(float)
+    frame["met"] = frame["met"].astype(object).where(frame["met"].notna(), None)
+    return frame, as_of
+
+
+def coverage_modes_read(admin_codes: Iterable[str], periods: list[str]) -> pd.DataFrame:
+    """For each period, the sewage mode each natural village was counted with (the basis of
+    the published coverage values of the administrative villages)."""
+    from indicators.models import IndicatorSnapshot
+
+    rows = IndicatorSnapshot.objects.filter(
+        code="SEWAGE_COVERAGE",
+        level="admin_village",
+        area_code__in=list(admin_codes),
+        period__in=periods,
+    ).values_list("period", "basis")
+    # basis rows: [id, natural village, numerator, denominator, category, source id]
+    records = [(period, row[0], row[4]) for period, basis in rows for row in basis]
+    return pd.DataFrame.from_records(
+        records, columns=["period", "natural_village_code", "category"]
+    )
+
+
 def _read_registry(town_code: str):
     from etl import extract
     from registry.models import AdministrativeVillage, NaturalVillage, SewageFacility, WaterBody
 
-    registry = extract.registry_read()
+    registry = extract.registry_read(town_code=town_code)
+    in_town = SewageFacility.objects.filter(
+        natural_villages__admin_village__town__code=town_code
+    ).values("pk")
     places = {
         "admin_villages": pd.DataFrame.from_records(
             AdministrativeVillage.objects.filter(town__code=town_code).values(
@@ -267,9 +452,9 @@ def _read_registry(town_code: str):
             columns=["code", "latitude", "longitude"],
         ),
         "facilities": pd.DataFrame.from_records(
-            SewageFacility.objects.filter(natural_villages__admin_village__town__code=town_code)
-            .distinct()
-            .values("code", "latitude", "longitude", "process_type"),
+            SewageFacility.objects.filter(pk__in=in_town).values(
+                "code", "latitude", "longitude", "process_type"
+            ),
             columns=["code", "latitude", "longitude", "process_type"],
         ),
         "water_bodies": pd.DataFrame.from_records(
@@ -282,13 +467,10 @@ def _read_registry(town_code: str):
     return registry, places
 
 
-def _fingerprint(
-    submissions: pd.DataFrame, registry, places: dict[str, pd.DataFrame], targets: pd.DataFrame
-) -> str:
+def _fingerprint(frames: list[pd.DataFrame], registry, places: dict[str, pd.DataFrame]) -> str:
     digest = hashlib.sha256()
     frames = [
-        submissions,
-        targets,
+        *frames,
         registry.natural_villages,
         registry.facilities,
         registry.water_bodies,
@@ -307,23 +489,6 @@ def _in_town(frame: pd.DataFrame, admin_codes: set[str]) -> pd.DataFrame:
     return frame.loc[frame["admin_village_code"].isin(admin_codes)].reset_index(drop=True)
 
 
-def _build(town_code, as_of, raw, registry, places, targets, fingerprint) -> Dataset:
-    from etl import extract
-    from registry.models import Town
-
-    return dataset_compute(
-        town_code=town_code,
-        town_name=Town.objects.get(code=town_code).name,
-        as_of=as_of,
-        raw=raw,
-        dictionary=extract.data_dictionary_read(),
-        registry=registry,
-        places=places,
-        targets=targets,
-        fingerprint=fingerprint,
-    )
-
-
 def dataset_compute(
     *,
     town_code: str,
@@ -333,14 +498,18 @@ def dataset_compute(
     dictionary: pd.DataFrame,
     registry,
     places: dict[str, pd.DataFrame],
+    results: pd.DataFrame,
+    coverage_modes: pd.DataFrame | None = None,
     targets: dict[str, float] | None = None,
+    thresholds: dict[str, int] | None = None,
     fingerprint: str = "",
+    published_as_of: dt.date | None = None,
 ) -> Dataset:
-    """Tidy the submissions, keep the town's rows and run ``etl.indicators.all_indicators``
-    for every dashboard period. Pure: DataFrames in, a Dataset out."""
+    """Tidy the town's submissions (for the ledgers and findings) and put them beside the
+    published ``results`` (``RESULT_COLUMNS``). Pure: DataFrames in, a Dataset out."""
     from dataclasses import fields, replace
 
-    from etl import extract, indicators, pipeline, tidy
+    from etl import extract, tidy
     from etl.targets import SEED_TARGETS
 
     admin_codes = set(places["admin_villages"]["code"])
@@ -359,27 +528,21 @@ def dataset_compute(
         facilities=_in_town(registry.facilities, admin_codes),
         water_bodies=_in_town(registry.water_bodies, admin_codes),
     )
-    outputs = indicators.all_indicators(
-        natural_villages=town_registry.natural_villages,
-        facilities=town_registry.facilities,
-        water_bodies=town_registry.water_bodies,
-        tables=tables,
-        periods=dashboard_periods(as_of),
-        targets=SEED_TARGETS if targets is None else targets,
-        as_of=as_of,
-        town_code=town_code,
-    )
-    run = pipeline.RunResult(as_of=as_of, registry=town_registry, tables=tables, outputs=outputs)
+    results = results.loc[:, RESULT_COLUMNS].reset_index(drop=True)
+    if coverage_modes is None:
+        coverage_modes = pd.DataFrame(columns=["period", "natural_village_code", "category"])
     return Dataset(
         town_code=town_code,
         town_name=town_name,
         as_of=as_of,
         fingerprint=fingerprint,
-        run=run,
-        results=run.results,
-        area_results=run.results.loc[
-            run.results["level"].isin(["town", "admin_village"])
-        ].reset_index(drop=True),
+        registry=town_registry,
+        tables=tables,
+        results=results,
+        area_results=results.loc[results["level"].isin(["town", "admin_village"])].reset_index(
+            drop=True
+        ),
+        coverage_modes=coverage_modes,
         admin_villages=places["admin_villages"].sort_values("code", ignore_index=True),
         natural_villages=town_registry.natural_villages.merge(
             places["natural_villages"], on="code", how="left"
@@ -388,7 +551,19 @@ def dataset_compute(
         water_bodies=town_registry.water_bodies.merge(
             places["water_bodies"], on="code", how="left"
         ),
+        targets=dict(SEED_TARGETS) if targets is None else dict(targets),
+        thresholds=seed_thresholds() if thresholds is None else dict(thresholds),
+        published_as_of=published_as_of,
     )
+
+
+def etl_results(outputs: dict) -> pd.DataFrame:
+    """ETL indicator outputs in the published form (``RESULT_COLUMNS``), as
+    ``publish_indicators`` stores them; for tests and tools that compute instead of reading."""
+    frame = pd.concat([o.results for o in outputs.values()], ignore_index=True)
+    frame = frame.assign(record_count=frame["records"].map(len))
+    frame["met"] = frame["met"].astype(object).where(frame["met"].notna(), None)
+    return frame.loc[:, RESULT_COLUMNS]
 
 
 # --------------------------------------------------------------------------- periods
@@ -438,7 +613,7 @@ def indicator_cards(
             row = rows.loc[code]
             value, target, met = row["value"], row["target"], row["met"]
             numerator, denominator = row["numerator"], row["denominator"]
-            records = len(row["records"])
+            records = int(row["record_count"])
             details = row["details"]
         else:
             value, target, met, numerator, denominator, records, details = (
@@ -472,17 +647,33 @@ def indicator_cards(
 def quarterly_series(
     results: pd.DataFrame, town_code: str, code: str, village: str | None = None
 ) -> pd.DataFrame:
-    """The indicator's value per quarter (``period``, ``date`` = quarter end, ``value``)."""
+    """The indicator's value per quarter (``period``, ``date`` = quarter end, ``value``).
+
+    A quarter without evidence has no value (NaN), not the published 0 %: facility
+    operation counts an uninspected facility as not normal, so before the first inspections
+    on record (the baseline survey, 2020-Q4 in the demo) its value is 0 % by rule, which a
+    trend must not show as a fall to zero."""
     rows = _area(results, town_code, village)
     rows = rows.loc[(rows["code"] == code) & rows["period"].str.contains("-Q", regex=False)]
+    values = rows["value"].astype(float).where(~rows["details"].map(_without_evidence).astype(bool))
     series = pd.DataFrame(
         {
             "period": rows["period"].to_numpy(),
             "date": [quarter_end(p) for p in rows["period"]],
-            "value": rows["value"].astype(float).to_numpy(),
+            "value": values.to_numpy(),
         }
     )
     return series.sort_values("date", ignore_index=True)
+
+
+def _without_evidence(details) -> bool:
+    """True when every counted facility is uninspected (nothing observed yet)."""
+    if not isinstance(details, dict) or "by_status" not in details:
+        return False
+    by_status = details["by_status"]
+    return bool(by_status.get("uninspected", 0) > 0) and all(
+        float(count) == 0 for status, count in by_status.items() if status != "uninspected"
+    )
 
 
 def projection(
@@ -519,9 +710,10 @@ def village_table(ds: Dataset, period: str, viewer: Viewer) -> pd.DataFrame:
         rows = results.loc[(results["code"] == code) & (results["level"] == level)]
         return rows.set_index("area_code")["value"].astype(float)
 
-    coverage_basis = ds.run.outputs["SEWAGE_COVERAGE"].basis
-    coverage_basis = coverage_basis.loc[coverage_basis["period"] == period]
-    mode_at_cutoff = coverage_basis.set_index("natural_village_code")["category"]
+    modes = ds.coverage_modes.loc[ds.coverage_modes["period"] == period]
+    mode_at_cutoff = modes.drop_duplicates("natural_village_code").set_index(
+        "natural_village_code"
+    )["category"]
     admin = ds.admin_villages.loc[ds.admin_villages["code"].isin(viewer.admin_village_codes)]
     natural = ds.natural_villages.loc[
         ds.natural_villages["admin_village_code"].isin(viewer.admin_village_codes)
@@ -605,9 +797,9 @@ def facility_table(
     location, names, the 正常/异常/未巡查 group and days since the last inspection."""
     from etl import ledgers
 
-    tables = ds.run.tables
+    tables = ds.tables
     ledger = ledgers.facility_ledger(
-        ds.run.registry.facilities,
+        ds.registry.facilities,
         tables.inspections,
         tables.inspection_faults,
         as_of=cutoff.date(),
@@ -652,8 +844,8 @@ def water_table(
     date); ``last_monitoring`` is the last post-remediation monitoring visit."""
     from etl import ledgers
 
-    observed = ds.run.tables.water_observations
-    ledger = ledgers.water_body_ledger(ds.run.registry.water_bodies, observed, as_of=cutoff.date())
+    observed = ds.tables.water_observations
+    ledger = ledgers.water_body_ledger(ds.registry.water_bodies, observed, as_of=cutoff.date())
     ledger = ledger.loc[ledger["water_body_code"].isin(viewer.water_body_codes)]
     if village:
         ledger = ledger.loc[ledger["admin_village_code"] == village]
@@ -665,7 +857,7 @@ def water_table(
     )
     last_seen = last_visit.fillna(ledger["stage_date"])  # monitoring starts at the stage date
     overdue = ledger["stage"].eq("monitoring") & (
-        last_seen.isna() | ((cutoff - last_seen).dt.days > MONITORING_OVERDUE_DAYS)
+        last_seen.isna() | ((cutoff - last_seen).dt.days > ds.thresholds[OVERDUE_DAYS])
     )
     places = ds.water_bodies.set_index("code")
     names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
@@ -702,8 +894,8 @@ def stage_counts(water: pd.DataFrame, stages: Iterable[str]) -> pd.DataFrame:
 
 def water_history(ds: Dataset, water_body_code: str) -> pd.DataFrame:
     """Each observation of one water body: date and the mean of its sample points."""
-    observed = ds.run.tables.water_observations
-    points = ds.run.tables.water_sample_points
+    observed = ds.tables.water_observations
+    points = ds.tables.water_sample_points
     mine = observed.loc[observed["water_body_code"] == water_body_code]
     joined = mine[["instance_id", "recorded_on"]].merge(points, on="instance_id", how="inner")
     if joined.empty:
@@ -763,12 +955,19 @@ def findings(ds: Dataset, period: str, viewer: Viewer, village: str | None = Non
     """Located findings behind the period's film and straw values: banned-thickness film
     (reports with a thin-film entry) and open burning (mapped burning sites, else the report's
     own location). The records are those the ETL counted for the period (its basis)."""
-    outputs = ds.run.outputs
-    film = outputs["FILM_RECOVERY"].basis
+    from etl import indicators
+
+    tables = ds.tables
+    common = {
+        "periods": [period],
+        "targets": ds.targets,
+        "as_of": ds.as_of,
+        "town_code": ds.town_code,
+    }
+    film = indicators.film_recovery(tables.film_records, tables.film_entries, **common).basis
     film = film.loc[(film["period"] == period) & film["thin_film"].astype(bool)]
-    straw = outputs["STRAW_UTILIZATION"].basis
-    straw = straw.loc[straw["period"] == period]
-    tables = ds.run.tables
+    straw = indicators.straw_utilization(tables.straw_records, tables.burning_sites, **common)
+    straw = straw.basis.loc[straw.basis["period"] == period]
     records = tables.film_records.set_index("instance_id")
     thin = records.loc[records.index.isin(film["record_id"])]
     parts = [
@@ -847,10 +1046,10 @@ def alerts(ds: Dataset, period: str, viewer: Viewer, village: str | None = None)
         if f.status in ABNORMAL_STATUSES:
             rows.append({**base, "kind": "facility_abnormal", "detail": f.status})
         days = f.days_since
-        if pd.isna(days) or days > NOT_INSPECTED_DAYS[1]:
-            rows.append({**base, "kind": "facility_not_inspected_90", "detail": days})
-        elif days > NOT_INSPECTED_DAYS[0]:
-            rows.append({**base, "kind": "facility_not_inspected_30", "detail": days})
+        if pd.isna(days) or days > ds.thresholds[SEVERE_DAYS]:
+            rows.append({**base, "kind": "facility_not_inspected_severe", "detail": days})
+        elif days > ds.thresholds[WARN_DAYS]:
+            rows.append({**base, "kind": "facility_not_inspected_warn", "detail": days})
     water = water_table(ds, cutoff, viewer, village)
     for w in water.itertuples():
         base = {
@@ -898,8 +1097,8 @@ ALERT_ORDER = [
     "facility_abnormal",
     "water_rebound",
     "water_overdue",
-    "facility_not_inspected_90",
-    "facility_not_inspected_30",
+    "facility_not_inspected_severe",
+    "facility_not_inspected_warn",
     "village_below_target",
 ]
 
@@ -964,13 +1163,26 @@ def map_tiles() -> tuple[str, str] | None:
 
 
 def workbook_bytes(ds: Dataset, year: int, generated_at: dt.datetime | None = None) -> bytes:
-    """The ETL's annual assessment workbook of ``year`` for this dataset."""
-    from etl import pipeline
+    """The ETL's annual assessment workbook of ``year`` for the town: the ETL computes the
+    year's periods from the town's data and writes it as ``python -m etl export`` does."""
+    from etl import indicators, pipeline
 
-    if str(year) not in set(ds.area_results["period"]):
+    if not FIRST_YEAR <= year <= ds.as_of.year:
         raise ValueError(f"no data for {year}")
+    cutoff = min(ds.as_of, dt.date(year, 12, 31))
+    outputs = indicators.all_indicators(
+        natural_villages=ds.registry.natural_villages,
+        facilities=ds.registry.facilities,
+        water_bodies=ds.registry.water_bodies,
+        tables=ds.tables,
+        periods=indicators.year_periods(year),
+        targets=ds.targets,
+        as_of=cutoff,
+        town_code=ds.town_code,
+    )
+    run = pipeline.RunResult(as_of=cutoff, registry=ds.registry, tables=ds.tables, outputs=outputs)
     buffer = io.BytesIO()
     pipeline.workbook_write(
-        ds.run, year=year, out=buffer, generated_at=generated_at or dt.datetime.now()
+        run, year=year, out=buffer, generated_at=generated_at or dt.datetime.now()
     )
     return buffer.getvalue()

@@ -211,10 +211,29 @@ def trend(
                 "layer": "below",
             }
         )
+    annotations = []
+    first = series["value"].first_valid_index()
+    if first is not None and first > series.index[0]:
+        # Earlier quarters have no value (nothing observed yet): say where the line starts.
+        annotations.append(
+            {
+                "x": series.loc[first, "date"],
+                "y": series.loc[first, "value"],
+                "xref": "x",
+                "yref": "y",
+                "text": labels.TEXT["series_starts"].format(period=series.loc[first, "period"]),
+                "showarrow": True,
+                "arrowhead": 0,
+                "ax": -30,
+                "ay": 24,
+                "font": {"size": 10, "color": "#546e7a"},
+            }
+        )
     layout = {
         **_base_layout(title, 300),
         "shapes": shapes,
         "annotations": [
+            *annotations,
             {
                 "x": deadline,
                 "y": 1.0,
@@ -225,7 +244,7 @@ def trend(
                 "xanchor": "right",
                 "yanchor": "bottom",
                 "font": {"size": 11, "color": COLOURS["deadline"]},
-            }
+            },
         ],
         # Year labels in the middle of their year, so the deadline line (31 Dec 2025) sits
         # at the end of "2025" rather than on a "2026" tick.

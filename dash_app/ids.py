@@ -7,6 +7,7 @@ NAV_LINK = "nav-link"  # pattern-matching: {"type": NAV_LINK, "page": <path>}
 FILTER_YEAR = "filter-year"
 FILTER_QUARTER = "filter-quarter"
 FILTER_VILLAGE = "filter-village"
+FILTER_TOWN = "filter-town"
 DOWNLOAD_WORKBOOK = "download-workbook"
 LANGUAGE = "language"
 PAGE = "page"

@@ -153,18 +153,18 @@ STRAW_USE = Localized(
 ALERT_KIND = Localized(
     {
         "facility_abnormal": "设施异常",
-        "facility_not_inspected_90": "超90天未巡查",
-        "facility_not_inspected_30": "超30天未巡查",
+        "facility_not_inspected_severe": "超{days}天未巡查",
+        "facility_not_inspected_warn": "超{days}天未巡查",
         "water_rebound": "水体返黑",
-        "water_overdue": "整治后监测逾期",
+        "water_overdue": "整治后监测逾期（超{days}天未监测）",
         "village_below_target": "行政村未达标",
     },
     {
         "facility_abnormal": "Facility abnormal",
-        "facility_not_inspected_90": "Not inspected for 90+ days",
-        "facility_not_inspected_30": "Not inspected for 30+ days",
+        "facility_not_inspected_severe": "Not inspected for over {days} days",
+        "facility_not_inspected_warn": "Not inspected for over {days} days",
         "water_rebound": "Water body rebounded",
-        "water_overdue": "Post-remediation monitoring overdue",
+        "water_overdue": "Post-remediation monitoring overdue ({days}+ days)",
         "village_below_target": "Village below target",
     },
 )
@@ -191,6 +191,7 @@ TEXT = Localized(
         "other_language": "English",
         "login_failed": "用户名或密码错误。",
         "login_forbidden": "仅镇级管理人员和区级管理员可以使用仪表盘。",
+        "csrf_failed": "安全校验未通过（页面已过期或请求并非来自本页面），请刷新页面后重试。",
         "year": "年份",
         "year_option": "{year}年",
         "quarter": "季度",
@@ -198,6 +199,7 @@ TEXT = Localized(
         "whole_year": "全年",
         "village": "行政村",
         "whole_town": "全镇",
+        "town": "镇",
         "period_year": "{year}年",
         "period_quarter": "{year}年第{quarter}季度",
         "download_workbook": "下载年度考核工作簿",
@@ -219,6 +221,11 @@ TEXT = Localized(
         "projection_at_deadline": "按当前进度，{deadline}预计为 {value}",
         "projection_after_deadline": "2025年目标期限已到；按当前进度，{until}预计为 {value}",
         "no_data": "暂无数据",
+        "not_published": "指标尚未发布：服务器还没有计算本镇的指标（管理员运行 manage.py "
+        "publish_indicators，或等待指标发布服务完成首次计算），指标卡片和趋势暂不显示。"
+        "设施、水体等清单仍按最新上报数据显示。",
+        "published_as_of": "指标计算截至 {date}",
+        "series_starts": "{period} 起有记录",
         "as_of": "数据截至 {date}",
         "name": "名称",
         "level": "层级",
@@ -290,6 +297,8 @@ TEXT = Localized(
         "other_language": "中文",
         "login_failed": "Wrong user name or password.",
         "login_forbidden": "Only town officials and district administrators can use the dashboard.",
+        "csrf_failed": "The security check failed (the page has expired or the request did not "
+        "come from this page). Reload the page and try again.",
         "year": "Year",
         "year_option": "{year}",
         "quarter": "Quarter",
@@ -297,6 +306,7 @@ TEXT = Localized(
         "whole_year": "Whole year",
         "village": "Village",
         "whole_town": "Whole town",
+        "town": "Town",
         "period_year": "{year}",
         "period_quarter": "{year} Q{quarter}",
         "download_workbook": "Download the annual workbook",
@@ -319,6 +329,12 @@ TEXT = Localized(
         "projection_after_deadline": "The 2025 deadline has come; at the current pace: {value} "
         "by {until}",
         "no_data": "No data yet",
+        "not_published": "No indicator values are published for this town yet (an administrator "
+        "runs manage.py publish_indicators, or the indicator publisher finishes its first run): "
+        "cards and trends stay empty until then. Facility and water-body lists show the latest "
+        "reports.",
+        "published_as_of": "Indicators computed up to {date}",
+        "series_starts": "records from {period}",
         "as_of": "Data as of {date}",
         "name": "Name",
         "level": "Level",

@@ -2,6 +2,7 @@
 container; and the callbacks that keep the filters, the URL and the page in step."""
 
 import logging
+from urllib.parse import urlencode
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, set_props
 
@@ -29,9 +30,7 @@ def layout():
     if viewer is None:  # the guard redirects first; this covers a session that just expired
         return html.Main(html.A(labels.TEXT["login"], href=auth.login_path()))
     as_of = data.today()
-    village_options = [{"label": labels.TEXT["whole_town"], "value": ""}] + [
-        {"label": name, "value": code} for code, name in data.village_names(viewer)
-    ]
+    town_options = [{"label": name, "value": code} for code, name in viewer.towns]
     year_options = [
         {"label": labels.TEXT["year_option"].format(year=y), "value": y}
         for y in range(as_of.year, data.FIRST_YEAR - 1, -1)
@@ -79,9 +78,18 @@ def layout():
             html.Section(
                 className="filters",
                 children=[
+                    _filter(
+                        labels.TEXT["town"],
+                        ids.FILTER_TOWN,
+                        town_options,
+                        viewer.town_code,
+                        disabled=len(town_options) < 2,  # a town official has one town
+                    ),
                     _filter(labels.TEXT["year"], ids.FILTER_YEAR, year_options, as_of.year),
                     _filter(labels.TEXT["quarter"], ids.FILTER_QUARTER, quarter_options, 0),
-                    _filter(labels.TEXT["village"], ids.FILTER_VILLAGE, village_options, ""),
+                    _filter(
+                        labels.TEXT["village"], ids.FILTER_VILLAGE, village_options(viewer), ""
+                    ),
                     html.A(
                         "⬇ " + labels.TEXT["download_workbook"],
                         id=ids.DOWNLOAD_WORKBOOK,
@@ -97,7 +105,15 @@ def layout():
     )
 
 
-def _filter(label: str, component_id: str, options: list[dict], value) -> html.Label:
+def village_options(viewer: data.Viewer) -> list[dict]:
+    return [{"label": labels.TEXT["whole_town"], "value": ""}] + [
+        {"label": name, "value": code} for code, name in data.village_names(viewer)
+    ]
+
+
+def _filter(
+    label: str, component_id: str, options: list[dict], value, *, disabled: bool = False
+) -> html.Label:
     return html.Label(
         className="filter",
         children=[
@@ -107,7 +123,8 @@ def _filter(label: str, component_id: str, options: list[dict], value) -> html.L
                 options=options,
                 value=value,
                 clearable=False,
-                searchable=component_id == ids.FILTER_VILLAGE,
+                disabled=disabled,
+                searchable=component_id in (ids.FILTER_VILLAGE, ids.FILTER_TOWN),
             ),
         ],
     )
@@ -115,37 +132,56 @@ def _filter(label: str, component_id: str, options: list[dict], value) -> html.L
 
 @callback(
     Output(ids.URL, "search"),
+    Output(ids.FILTER_TOWN, "value"),
     Output(ids.FILTER_YEAR, "value"),
     Output(ids.FILTER_QUARTER, "value"),
     Output(ids.FILTER_VILLAGE, "value"),
     Input(ids.URL, "search"),
+    Input(ids.FILTER_TOWN, "value"),
     Input(ids.FILTER_YEAR, "value"),
     Input(ids.FILTER_QUARTER, "value"),
     Input(ids.FILTER_VILLAGE, "value"),
 )
-def filters_sync(search, year, quarter, village):
-    """The URL is the truth: a new URL sets the filters; a changed filter writes the URL."""
+def filters_sync(search, town, year, quarter, village):
+    """The URL is the truth: a new URL sets the filters; a changed filter writes the URL
+    (another town starts with the whole town; ``route`` gives the village list)."""
     state = urlstate.parse(search, data.today())
     if ctx.triggered_id in (None, ids.URL):
-        return no_update, state.year, state.quarter or 0, state.village or ""
-    changed = urlstate.with_filters(state, year, quarter, village)
+        viewer = auth.current_viewer(state.town)
+        if viewer is None:
+            return (no_update,) * 5
+        village = state.village if state.village in viewer.admin_village_codes else ""
+        return no_update, viewer.town_code, state.year, state.quarter or 0, village
+    if ctx.triggered_id == ids.FILTER_TOWN:
+        viewer = auth.current_viewer(state.town)
+        if viewer is None or town == viewer.town_code:
+            return (no_update,) * 5
+    else:
+        town = state.town  # only the town picker changes the town
+    changed = urlstate.with_filters(state, year, quarter, village, town)
     new_search = urlstate.build(changed, keep_selection=changed.village == state.village)
-    return (new_search if new_search != search else no_update), no_update, no_update, no_update
+    village_value = "" if changed.town != state.town else no_update
+    search_value = new_search if new_search != search else no_update
+    return search_value, no_update, no_update, no_update, village_value
 
 
 @callback(
     Output(ids.PAGE, "children"),
     Output(ids.ERROR, "hidden"),
+    Output(ids.FILTER_VILLAGE, "options"),
     Input(ids.URL, "pathname"),
     Input(ids.URL, "search"),
 )
 def route(pathname, search):
-    viewer = auth.current_viewer()
+    """The page of the URL, and the village list of the URL's town."""
     name = page_name(pathname, _base())
-    if viewer is None or name not in PAGES:
-        return html.P(labels.TEXT["not_found"]), True
     state = urlstate.parse(search, data.today())
-    return PAGES[name].layout(state, viewer), True
+    viewer = auth.current_viewer(state.town)
+    if viewer is None:
+        return html.P(labels.TEXT["not_found"]), True, no_update
+    if name not in PAGES:
+        return html.P(labels.TEXT["not_found"]), True, village_options(viewer)
+    return PAGES[name].layout(state, viewer), True, village_options(viewer)
 
 
 @callback(
@@ -169,6 +205,10 @@ def nav_links(pathname, search, link_ids):
     return (
         hrefs,
         classes,
-        f"{base}download/workbook?year={state.year}",
+        f"{base}download/workbook?{urlencode(workbook_query(state))}",
         auth.language_path(auth.other_language(), here),
     )
+
+
+def workbook_query(state: urlstate.State) -> dict[str, str | int]:
+    return {"year": state.year, **({"town": state.town} if state.town else {})}

@@ -14,6 +14,7 @@ class State:
     village: str | None = None  # administrative village code; None: the whole town
     facility: str | None = None  # a selected facility (links from alerts)
     water: str | None = None  # a selected water body
+    town: str | None = None  # the town (district administrators pick it); None: the default
 
     @property
     def period(self) -> str:
@@ -24,12 +25,14 @@ class State:
 
     @classmethod
     def from_dict(cls, data: dict) -> "State":
-        return cls(**{k: data.get(k) for k in ("year", "quarter", "village", "facility", "water")})
+        keys = ("year", "quarter", "village", "facility", "water", "town")
+        return cls(**{k: data.get(k) for k in keys})
 
 
 def parse(search: str | None, as_of: dt.date) -> State:
-    """``?year=2025&quarter=3&village=320404116201`` -> State; bad values fall back to the
-    defaults (this year, whole year, whole town)."""
+    """``?year=2025&quarter=3&village=320404116201&town=320404116`` -> State; bad values fall
+    back to the defaults (this year, whole year, whole town, the viewer's default town).
+    Whether the viewer may see the town and village is checked where they are used."""
     query = parse_qs((search or "").lstrip("?"))
 
     def one(name: str) -> str | None:
@@ -45,18 +48,24 @@ def parse(search: str | None, as_of: dt.date) -> State:
     village = one("village")
     if village and not (village.isdigit() and len(village) == 12):
         village = None
+    town = one("town")
+    if town and not (town.isdigit() and len(town) == 9):
+        town = None
     return State(
         year=year,
         quarter=quarter,
         village=village,
         facility=one("facility"),
         water=one("water"),
+        town=town,
     )
 
 
 def build(state: State, *, keep_selection: bool = True) -> str:
     """State -> ``?year=...`` (only the parameters that are set)."""
     params: dict[str, str] = {"year": str(state.year)}
+    if state.town:
+        params["town"] = state.town
     if state.quarter:
         params["quarter"] = str(state.quarter)
     if state.village:
@@ -68,5 +77,11 @@ def build(state: State, *, keep_selection: bool = True) -> str:
     return "?" + urlencode(params)
 
 
-def with_filters(state: State, year: int, quarter: int | None, village: str | None) -> State:
-    return replace(state, year=year, quarter=quarter or None, village=village or None)
+def with_filters(
+    state: State, year: int, quarter: int | None, village: str | None, town: str | None = None
+) -> State:
+    """The state after a filter changed; another town starts with the whole town."""
+    town = town or state.town
+    if town != state.town:
+        village = None
+    return replace(state, year=year, quarter=quarter or None, village=village or None, town=town)

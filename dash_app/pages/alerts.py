@@ -9,13 +9,23 @@ from dash_app.pages import common
 from dash_app.urlstate import State, build
 
 OPEN_UP_TO = 30  # longer groups start folded, so the short ones stay in view
-SEVERE = {"facility_abnormal", "water_rebound", "water_overdue", "facility_not_inspected_90"}
+SEVERE = {"facility_abnormal", "water_rebound", "water_overdue", "facility_not_inspected_severe"}
 
 
 def layout(state: State, viewer: data.Viewer):
     return html.Div(
         [common.state_store(state), html.Div(id="alerts-head"), html.Section(id=ids.ALERT_LIST)]
     )
+
+
+def alert_title(kind: str, thresholds: dict[str, int]) -> str:
+    """The group's title with the threshold it uses (editable in the admin)."""
+    days = {
+        "facility_not_inspected_severe": thresholds[data.SEVERE_DAYS],
+        "facility_not_inspected_warn": thresholds[data.WARN_DAYS],
+        "water_overdue": thresholds[data.OVERDUE_DAYS],
+    }.get(kind)
+    return labels.ALERT_KIND[kind].format(days=days)
 
 
 def detail_text(kind: str, detail) -> str:
@@ -43,14 +53,14 @@ def detail_text(kind: str, detail) -> str:
     Input(ids.PAGE_STATE, "data"),
 )
 def alerts_update(state_data):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
     frame = data.alerts(ds, state.period, viewer, state.village)
-    head = common.heading(labels.PAGES["alerts"], state, common.village_name(ds, state.village))
+    head = common.heading(labels.PAGES["alerts"], state, ds, state.village)
     if frame.empty:
         return head, html.P(labels.TEXT["no_alerts"])
-    keep = State(year=state.year, quarter=state.quarter, village=state.village)
+    keep = State(year=state.year, quarter=state.quarter, village=state.village, town=state.town)
     groups = []
     for kind in data.ALERT_ORDER:
         rows = frame.loc[frame["kind"] == kind]
@@ -60,7 +70,9 @@ def alerts_update(state_data):
         items = []
         for a in rows.itertuples():
             if a.param == "village":
-                target = State(year=state.year, quarter=state.quarter, village=a.code)
+                target = State(
+                    year=state.year, quarter=state.quarter, village=a.code, town=state.town
+                )
                 href = f"{common.base()}{a.page}{build(target)}"
             else:
                 href = f"{common.base()}{a.page}{build(keep)}&{a.param}={a.code}"
@@ -79,7 +91,7 @@ def alerts_update(state_data):
                 open=kind in SEVERE and len(rows) <= OPEN_UP_TO,
                 className=f"alert-group {'severe' if kind in SEVERE else ''}",
                 children=[
-                    html.Summary(f"{icon} {labels.ALERT_KIND[kind]}（{len(rows)}）"),
+                    html.Summary(f"{icon} {alert_title(kind, ds.thresholds)}（{len(rows)}）"),
                     html.Ul(items),
                 ],
             )

@@ -11,23 +11,34 @@ def state_store(state: State) -> dcc.Store:
     return dcc.Store(id=ids.PAGE_STATE, data=state.to_dict())
 
 
-def heading(title: str, state: State, village_name: str | None = None) -> html.Header:
+def heading(title: str, state: State, ds: data.Dataset, village: str | None = None) -> html.Header:
+    """The page's title, period and area; and, when the server has published no indicator
+    values for this town yet, a notice saying so (the pages show no made-up figures)."""
     if state.quarter:
         period = labels.TEXT["period_quarter"].format(year=state.year, quarter=state.quarter)
     else:
         period = labels.TEXT["period_year"].format(year=state.year)
-    area = village_name or labels.TEXT["whole_town"]
-    return html.Header(
-        className="page-head",
-        children=[html.H2(title), html.P(f"{period} · {area}", className="page-scope")],
-    )
+    children = [
+        html.H2(title),
+        html.P(f"{period} · {village_name(ds, village)}", className="page-scope"),
+    ]
+    if not ds.published:
+        children.append(html.P(labels.TEXT["not_published"], className="notice", role="status"))
+    elif ds.published_as_of is not None:
+        children.append(
+            html.P(
+                labels.TEXT["published_as_of"].format(date=ds.published_as_of.isoformat()),
+                className="published-as-of",
+            )
+        )
+    return html.Header(className="page-head", children=children)
 
 
-def village_name(ds: data.Dataset, code: str | None) -> str | None:
-    if not code:
-        return None
+def village_name(ds: data.Dataset, code: str | None) -> str:
+    """The area a page shows: the town's name, and the village's if one is selected."""
     names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
-    return names.get(code)
+    town = f"{ds.town_name}（{labels.TEXT['whole_town']}）"
+    return f"{ds.town_name} · {names[code]}" if code in names else town
 
 
 def table(table_id: str, frame: pd.DataFrame | None, columns: list[tuple[str, str]], **extra):

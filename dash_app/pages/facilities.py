@@ -54,8 +54,8 @@ def _facilities(state: State, viewer: data.Viewer):
     Input(ids.PAGE_STATE, "data"),
 )
 def facilities_update(state_data):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     ds, frame = _facilities(state, viewer)
     villages = ds.admin_villages.loc[ds.admin_villages["code"].isin(viewer.admin_village_codes)]
     if state.village:
@@ -78,7 +78,7 @@ def facilities_update(state_data):
     order = rows["status_group"].map({"abnormal": 0, "uninspected": 1, "normal": 2})
     rows = rows.assign(order=order).sort_values(["order", "facility_code"])
     grid = rows[["id", *[c for c, _ in COLUMNS]]].to_dict("records")
-    head = common.heading(labels.PAGES["facilities"], state, common.village_name(ds, state.village))
+    head = common.heading(labels.PAGES["facilities"], state, ds, state.village)
     return head, fig, grid
 
 
@@ -89,8 +89,8 @@ def facilities_update(state_data):
     Input(ids.FACILITY_TABLE, "active_cell"),
 )
 def facility_detail(state_data, click, active_cell):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     code = state.facility
     points = (click or {}).get("points") or []
     if (

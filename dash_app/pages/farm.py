@@ -42,8 +42,8 @@ def layout(state: State, viewer: data.Viewer):
     Input(ids.PAGE_STATE, "data"),
 )
 def farm_update(state_data):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
     film = data.by_village(ds, "FILM_RECOVERY", state.period, viewer, state.village)
     straw = data.by_village(ds, "STRAW_UTILIZATION", state.period, viewer, state.village)
@@ -75,7 +75,7 @@ def farm_update(state_data):
             className="finding",
         ),
     ]
-    head = common.heading(labels.PAGES["farm"], state, common.village_name(ds, state.village))
+    head = common.heading(labels.PAGES["farm"], state, ds, state.village)
     return (
         head,
         findings,

@@ -29,10 +29,12 @@ def target_text(code: str, target: float) -> str:
     return f"{target:g}%" if target >= 100 else f"≥{target:g}%"
 
 
-def records_href(code: str, period: str, village: str | None) -> str:
+def records_href(code: str, period: str, village: str | None, town: str) -> str:
     """The server's list of the records behind the value (issue 5's indicator records API,
     permission-checked by the server)."""
-    query = {"level": "admin_village", "area": village} if village else {"level": "town"}
+    query = (
+        {"level": "admin_village", "area": village} if village else {"level": "town", "area": town}
+    )
     return (
         f"{common.api_base()}/indicators/{code}/records/?{urlencode({**query, 'period': period})}"
     )
@@ -130,8 +132,8 @@ def trend_block(code: str, series: pd.DataFrame, target: float, state: State) ->
     Input(ids.PAGE_STATE, "data"),
 )
 def overview_update(state_data):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
     village = state.village if state.village in viewer.admin_village_codes else None
     cards = data.indicator_cards(ds.area_results, ds.town_code, state.period, village)
@@ -139,11 +141,15 @@ def overview_update(state_data):
         code: data.quarterly_series(ds.area_results, ds.town_code, code, village)
         for code in data.INDICATOR_CODES
     }
-    head = common.heading(labels.PAGES["overview"], state, common.village_name(ds, village))
+    head = common.heading(labels.PAGES["overview"], state, ds, village)
     return (
         head,
         [
-            card(row, series[row["code"]], records_href(row["code"], state.period, village))
+            card(
+                row,
+                series[row["code"]],
+                records_href(row["code"], state.period, village, ds.town_code),
+            )
             for _, row in cards.iterrows()
         ],
         [

@@ -56,14 +56,14 @@ def table_frame(villages: pd.DataFrame) -> pd.DataFrame:
     Input(ids.PAGE_STATE, "data"),
 )
 def villages_update(state_data):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
     villages = data.village_table(ds, state.period, viewer)
     if state.village:
         villages = villages.loc[villages["admin_village_code"] == state.village]
     frame = table_frame(villages)
-    head = common.heading(labels.PAGES["villages"], state, common.village_name(ds, state.village))
+    head = common.heading(labels.PAGES["villages"], state, ds, state.village)
     grid = frame.to_dict("records")
     return head, grid
 
@@ -74,8 +74,8 @@ def villages_update(state_data):
     DashState(ids.PAGE_STATE, "data"),
 )
 def village_detail(active_cell, state_data):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     code = (active_cell or {}).get("row_id") or state.village
     if not code:
         return None
@@ -92,8 +92,9 @@ def village_detail(active_cell, state_data):
         water = water.loc[water["water_body_code"].isin(in_village)]
         title = natural.get(code, code)
     else:
-        title = common.village_name(ds, code) or code
-    query = State(year=state.year, quarter=state.quarter, village=state.village)
+        names = dict(zip(ds.admin_villages["code"], ds.admin_villages["name"], strict=True))
+        title = names.get(code, code)
+    query = State(year=state.year, quarter=state.quarter, village=state.village, town=state.town)
     base = common.base()
     return [
         html.H3(

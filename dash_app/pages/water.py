@@ -52,8 +52,8 @@ def _flag(value: bool) -> str:
     Input(ids.PAGE_STATE, "data"),
 )
 def water_update(state_data):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
     _, cutoff = data.period_bounds(state.period, ds.as_of)
     water = data.water_table(ds, cutoff, viewer, state.village)
@@ -67,7 +67,7 @@ def water_update(state_data):
         rebound_text=water["rebound"].map(_flag),
     )
     grid = rows[["id", *[c for c, _ in COLUMNS]]].to_dict("records")
-    head = common.heading(labels.PAGES["water"], state, common.village_name(ds, state.village))
+    head = common.heading(labels.PAGES["water"], state, ds, state.village)
     return head, fig, grid
 
 
@@ -77,8 +77,8 @@ def water_update(state_data):
     Input(ids.WATER_TABLE, "active_cell"),
 )
 def water_detail(state_data, active_cell):
-    viewer = auth.current_viewer()
     state = State.from_dict(state_data)
+    viewer = auth.current_viewer(state.town)
     code = state.water
     if ctx.triggered_id == ids.WATER_TABLE and active_cell and active_cell.get("row_id"):
         code = active_cell["row_id"]

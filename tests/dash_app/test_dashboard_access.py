@@ -1,6 +1,9 @@
 """Who may use the dashboard and what they see: Django's authentication and accounts.scopes,
 through dash_app.data (pytest-django's test database, no browser)."""
 
+import datetime as dt
+import io
+
 import pytest
 
 from accounts.models import Role, User
@@ -71,3 +74,127 @@ def test_targets_come_from_the_servers_table_when_it_has_one():
         code="SEWAGE_COVERAGE", defaults={"name_zh": "覆盖率", "target": 95.0}
     )
     assert data.targets_read()["SEWAGE_COVERAGE"] == 95.0
+
+
+# --------------------------------------------------------------------------- towns
+
+
+@pytest.fixture
+def other_town(town):
+    """A second town with one administrative and one natural village (invented, 演示)."""
+    from registry.models import AdministrativeVillage, NaturalVillage, Town
+
+    other = Town.objects.create(code="320404117", name="演示镇")
+    village = AdministrativeVillage.objects.create(
+        code="320404117201", town=other, name="演示村", kind="village"
+    )
+    NaturalVillage.objects.create(code="320404117201001", admin_village=village, name="演示村1组")
+    return other
+
+
+@pytest.mark.django_db
+def test_a_district_administrator_picks_any_town_an_official_only_theirs(
+    official, district_admin, town, other_town
+):
+    admin = viewer(district_admin)
+    assert [code for code, _ in admin.towns] == [town.code, other_town.code]  # default first
+    picked = data.viewer_for(admin.user_id, district_admin.get_session_auth_hash(), "320404117")
+    assert (picked.town_code, picked.town_name) == ("320404117", "演示镇")
+    assert picked.admin_village_codes == frozenset({"320404117201"})
+    own = viewer(official)
+    assert own.towns == ((town.code, town.name),)
+    asked = data.viewer_for(own.user_id, official.get_session_auth_hash(), "320404117")
+    assert asked.town_code == town.code  # not theirs: their own town, as the API scopes it
+    assert "320404117201" not in asked.admin_village_codes
+
+
+@pytest.mark.django_db
+def test_the_dataset_reads_one_town_only(town, other_town):
+    data._CACHE.clear()
+    ds = data.dataset(other_town.code)
+    assert set(ds.admin_villages["code"]) == {"320404117201"}
+    assert set(ds.natural_villages["code"]) == {"320404117201001"}
+    assert set(ds.registry.admin_villages["code"]) == {"320404117", "320404117201"}
+    zouqu = data.dataset(town.code)
+    assert "320404117201" not in set(zouqu.admin_villages["code"])
+
+
+# --------------------------------------------------------------------------- published values
+
+
+def snapshot(code: str, level: str, area: str, period: str, value: float, **extra):
+    from django.utils import timezone
+
+    from indicators.models import IndicatorSnapshot
+
+    return IndicatorSnapshot.objects.create(
+        code=code,
+        name_zh=code,
+        unit="%",
+        level=level,
+        area_code=area,
+        admin_village_code=extra.pop("admin", ""),
+        period=period,
+        value=value,
+        numerator=value,
+        denominator=100.0,
+        target=90.0,
+        met=value >= 90.0,
+        record_count=3,
+        content_hash="x",
+        as_of=dt.date(2025, 12, 31),
+        computed_at=timezone.now(),
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_published_values_of_its_town(town, other_town, monkeypatch):
+    monkeypatch.setenv("DASH_AS_OF", "2025-12-31")
+    data._CACHE.clear()
+    ds = data.dataset(town.code)
+    assert not ds.published  # nothing published yet: the pages say so
+    village = town.admin_villages.order_by("code").first().code
+    snapshot("SEWAGE_COVERAGE", "town", town.code, "2025", 91.5)
+    snapshot("SEWAGE_COVERAGE", "admin_village", village, "2025", 80.0, admin=village)
+    snapshot("SEWAGE_COVERAGE", "town", other_town.code, "2025", 12.0)
+    snapshot("SEWAGE_COVERAGE", "town", town.code, "2025-01", 50.0)  # months are not read
+    data._CACHE.clear()
+    ds = data.dataset(town.code)
+    assert ds.published and ds.published_as_of == dt.date(2025, 12, 31)
+    assert set(ds.results["period"]) == {"2025"}
+    cards = data.indicator_cards(ds.area_results, town.code, "2025").set_index("code")
+    assert cards.loc["SEWAGE_COVERAGE", "value"] == 91.5
+    assert cards.loc["SEWAGE_COVERAGE", "records"] == 3
+    by_village = data.indicator_cards(ds.area_results, town.code, "2025", village)
+    assert by_village.set_index("code").loc["SEWAGE_COVERAGE", "value"] == 80.0
+    assert set(ds.results["area_code"]) == {town.code, village}
+
+
+# --------------------------------------------------------------------------- alert thresholds
+
+
+@pytest.mark.django_db
+def test_alert_thresholds_are_seeded_editable_and_checked():
+    from django.core.exceptions import ValidationError
+    from django.core.management import call_command
+
+    from indicators.models import AlertThreshold
+
+    assert data.thresholds_read() == {
+        data.WARN_DAYS: 30,
+        data.SEVERE_DAYS: 90,
+        data.OVERDUE_DAYS: 92,
+    }  # seeded by the migration
+    AlertThreshold.objects.filter(code=data.OVERDUE_DAYS).update(value=60)
+    AlertThreshold.objects.filter(code=data.WARN_DAYS).delete()
+    call_command("load_targets", stdout=io.StringIO())  # restores the missing one only
+    assert data.thresholds_read()[data.OVERDUE_DAYS] == 60
+    assert data.thresholds_read()[data.WARN_DAYS] == 30
+    warn = AlertThreshold.objects.get(code=data.WARN_DAYS)
+    warn.value = 120  # not below the severe threshold (90)
+    with pytest.raises(ValidationError, match="应小于"):
+        warn.full_clean()
+    warn.value = 0
+    with pytest.raises(ValidationError):
+        warn.full_clean()

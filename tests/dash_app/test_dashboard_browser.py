@@ -3,11 +3,14 @@ overview against the ETL's own values, filters in the URL, alerts linking to rec
 the workbook download."""
 
 import io
+import re
+import subprocess
+import sys
 
 import httpx
 import openpyxl
 import pytest
-from conftest import PASSWORD, SIZES, ConsoleErrors, login
+from conftest import PASSWORD, SIZES, ConsoleErrors, Dashboard, login
 
 pytestmark = pytest.mark.browser
 
@@ -26,23 +29,58 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+def csrf_client(dashboard: Dashboard) -> tuple[httpx.Client, str]:
+    """An HTTP client holding a dashboard session, and that session's CSRF token (from the
+    login form, as a browser gets it)."""
+    client = httpx.Client(base_url=dashboard.url)
+    form = client.get("auth/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    return client, token
+
+
 def wait_for_location(page, part: str) -> None:
     """Dash navigates with pushState, so there is no load event to wait for."""
     page.wait_for_function("part => location.href.includes(part)", arg=part)
 
 
 def test_login_refuses_wrong_password_other_roles_and_anonymous_callbacks(dashboard):
-    login_url = f"{dashboard.url}auth/login"
-    wrong = httpx.post(login_url, data={"username": "official", "password": "nope"})
+    client, token = csrf_client(dashboard)
+    wrong = client.post(
+        "auth/login", data={"username": "official", "password": "nope", "csrf_token": token}
+    )
     assert wrong.status_code == 401 and "用户名或密码错误" in wrong.text
     for username in ("worker", "contractor"):
-        refused = httpx.post(login_url, data={"username": username, "password": PASSWORD})
+        refused = client.post(
+            "auth/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+        )
         assert refused.status_code == 403 and "仅镇级管理人员和区级管理员" in refused.text
     anonymous = httpx.get(f"{dashboard.url}_dash-layout")
     assert anonymous.status_code == 401
     page = httpx.get(f"{dashboard.url}facilities?year=2025")
     assert page.status_code == 302 and "auth/login?next=" in page.headers["location"]
     assert httpx.get(f"{dashboard.url}download/workbook?year=2025").status_code == 401
+    client.close()
+
+
+def test_a_post_without_the_csrf_token_is_refused(dashboard):
+    """The login form, logout and Dash's callbacks need the session's CSRF token."""
+    client, token = csrf_client(dashboard)
+    credentials = {"username": "official", "password": PASSWORD}
+    for form in (credentials, {**credentials, "csrf_token": "forged"}):
+        refused = client.post("auth/login", data=form)
+        assert refused.status_code == 400 and "安全校验未通过" in refused.text
+        assert 'name="csrf_token"' in refused.text  # a fresh form to try again
+    # A cross-site form has no session, hence no token, even with the right password.
+    assert httpx.post(f"{dashboard.url}auth/login", data=credentials).status_code == 400
+    logged_in = client.post("auth/login", data={**credentials, "csrf_token": token})
+    assert logged_in.status_code == 302
+    callback = {"output": "x.children", "outputs": [], "inputs": [], "changedPropIds": []}
+    refused = client.post("_dash-update-component", json=callback)
+    assert refused.status_code == 400 and refused.json()["error"] == "csrf"
+    assert client.post("auth/logout").status_code == 400
+    token = client.cookies["_csrf_token"]  # the logged-in session's token, as Dash reads it
+    assert client.post("auth/logout", headers={"X-CSRFToken": token}).status_code == 302
+    client.close()
 
 
 def test_district_admin_logs_in_and_out(browser, dashboard):
@@ -78,7 +116,7 @@ def test_every_page_opens_at_desktop_and_phone_size(browser, dashboard, artifact
         assert errors == [], f"{size}: {errors}"
 
 
-def test_overview_cards_show_the_etl_values(page, dashboard, expected):
+def test_each_overview_card_equals_the_indicator_api(page, dashboard, expected):
     page.goto(f"{dashboard.url}overview?year=2025")
     page.wait_for_selector(".card[data-code=STRAW_UTILIZATION]")
     town = expected["2025"][TOWN]
@@ -90,7 +128,7 @@ def test_overview_cards_show_the_etl_values(page, dashboard, expected):
         assert met == word, code
         assert f"{town[code]['target']:g}%" in card.locator(".card-target").inner_text()
         records = card.locator("a.card-records").get_attribute("href")
-        assert records == f"/api/v1/indicators/{code}/records/?level=town&period=2025"
+        assert records == (f"/api/v1/indicators/{code}/records/?level=town&area={TOWN}&period=2025")
 
 
 def test_the_2020_baseline_is_the_plans(page, dashboard):
@@ -221,3 +259,52 @@ def test_an_overdue_water_body_alert_opens_its_stages_and_measurements(page, das
     detail.locator(".js-plotly-plot").wait_for()
     row = page.locator("#water-table td[data-dash-column=water_body_code]", has_text=code)
     assert row.count() == 1
+
+
+SECOND_TOWN_SCRIPT = """
+from etl import extract
+extract.django_setup()
+from registry.models import AdministrativeVillage, Town
+town, _ = Town.objects.get_or_create(code="320404117", defaults={"name": "演示镇"})
+AdministrativeVillage.objects.get_or_create(
+    code="320404117201", defaults={"town": town, "name": "演示镇演示村", "kind": "village"}
+)
+"""
+
+
+def test_a_district_administrator_picks_the_town_an_official_cannot(browser, dashboard):
+    """A second town (no indicators published for it): the district administrator's picker
+    offers it, keeps it in the URL and the pages say that nothing is published yet."""
+    subprocess.run(
+        [sys.executable, "-c", SECOND_TOWN_SCRIPT], env=dashboard.env, check=True, timeout=60
+    )
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    errors = ConsoleErrors()
+    errors.attach(page)
+    login(page, dashboard, "district")
+    page.goto(f"{dashboard.url}overview?year=2025")
+    page.wait_for_selector(".card[data-code=SEWAGE_COVERAGE]")
+    page.locator("#filter-town .Select-control").click()
+    page.locator("#filter-town .VirtualizedSelectOption", has_text="演示镇").first.click()
+    wait_for_location(page, "town=320404117")
+    page.wait_for_selector(".page-scope >> text=演示镇")
+    assert "指标尚未发布" in page.locator(".page-head .notice").inner_text()
+    page.locator("#filter-village .Select-control").click()
+    options = page.locator("#filter-village .VirtualizedSelectOption").all_inner_texts()
+    assert "演示镇演示村" in options and not any("杨庄村" in o for o in options)
+    page.keyboard.press("Escape")
+    page.click(".nav-link >> text=设施")
+    wait_for_location(page, "/facilities?")
+    assert "town=320404117" in page.url  # the picked town stays in the links
+    context.close()
+    assert errors == []
+    # The town official asking for that town by URL gets their own.
+    official = browser.new_context()
+    tab = official.new_page()
+    login(tab, dashboard)
+    tab.goto(f"{dashboard.url}overview?year=2025&town=320404117")
+    tab.wait_for_selector(".page-scope >> text=邹区镇")
+    assert tab.locator("#filter-town .Select.is-disabled").count() == 1
+    official.close()

@@ -122,14 +122,40 @@ def ds() -> data.Dataset:
             }
         ),
     }
+    return published_dataset(registry, places, schemas.empty(schemas.RAW_SUBMISSIONS))
+
+
+def published_dataset(registry, places, raw, thresholds=None) -> data.Dataset:
+    """The dataset as the dashboard reads it, with the indicator values the ETL computes for
+    the dashboard's periods standing in for the published ones (``publish_indicators``
+    stores exactly these rows)."""
+    from etl import indicators, tidy
+    from etl.targets import SEED_TARGETS
+
+    dictionary = extract.data_dictionary_read()
+    outputs = indicators.all_indicators(
+        natural_villages=registry.natural_villages,
+        facilities=registry.facilities,
+        water_bodies=registry.water_bodies,
+        tables=tidy.tidy_submissions(raw, dictionary),
+        periods=data.dashboard_periods(AS_OF),
+        targets=SEED_TARGETS,
+        as_of=AS_OF,
+        town_code=TOWN,
+    )
+    basis = outputs["SEWAGE_COVERAGE"].basis
     return data.dataset_compute(
         town_code=TOWN,
         town_name="邹区镇",
         as_of=AS_OF,
-        raw=schemas.empty(schemas.RAW_SUBMISSIONS),
-        dictionary=extract.data_dictionary_read(),
+        raw=raw,
+        dictionary=dictionary,
         registry=registry,
         places=places,
+        results=data.etl_results(outputs),
+        coverage_modes=basis[["period", "natural_village_code", "category"]],
+        thresholds=thresholds,
+        published_as_of=AS_OF,
     )
 
 
@@ -269,8 +295,8 @@ def test_alerts_name_each_problem_and_its_record(ds, viewer):
     alerts = data.alerts(ds, "2025", viewer)
     kinds = {(a.kind, a.code) for a in alerts.itertuples()}
     assert ("facility_abnormal", "ZQ-WS-002") in kinds
-    assert ("facility_not_inspected_90", "ZQ-WS-001") in kinds  # May -> December
-    assert ("facility_not_inspected_90", "ZQ-WS-003") in kinds  # never inspected
+    assert ("facility_not_inspected_severe", "ZQ-WS-001") in kinds  # May -> December
+    assert ("facility_not_inspected_severe", "ZQ-WS-003") in kinds  # never inspected
     assert ("water_rebound", "ZQ-HC-002") in kinds
     assert ("water_overdue", "ZQ-HC-001") in kinds
     assert ("village_below_target", A) in kinds
@@ -284,7 +310,7 @@ def test_alerts_name_each_problem_and_its_record(ds, viewer):
 
 def test_not_inspected_for_30_days(ds, viewer):
     alerts = data.alerts(ds, "2025-Q2", viewer)  # cut-off 30 June: F1 inspected 15 May
-    assert ("facility_not_inspected_30", "ZQ-WS-001") in {
+    assert ("facility_not_inspected_warn", "ZQ-WS-001") in {
         (a.kind, a.code) for a in alerts.itertuples()
     }
 
@@ -315,6 +341,8 @@ def test_convex_hull_is_a_closed_ring_around_the_points():
         ("?year=1999&quarter=7&village=abc", urlstate.State(2025)),
         ("?year=2030", urlstate.State(2025)),
         ("?facility=ZQ-WS-001", urlstate.State(2025, facility="ZQ-WS-001")),
+        ("?year=2024&town=320404117", urlstate.State(2024, town="320404117")),
+        ("?town=3204041&village=320404116201", urlstate.State(2025, village=A)),
     ],
 )
 def test_url_state_parses_with_safe_defaults(search, expected):
@@ -326,6 +354,54 @@ def test_url_state_round_trips():
     assert urlstate.parse(urlstate.build(state), AS_OF) == state
     assert "facility" not in urlstate.build(state, keep_selection=False)
     assert state.period == "2024-Q2" and urlstate.State(2024).period == "2024"
+
+
+def test_another_town_keeps_the_filters_but_not_the_village():
+    state = urlstate.State(2024, 2, A, town=TOWN)
+    same = urlstate.with_filters(state, 2024, 2, A, TOWN)
+    assert same.village == A
+    other = urlstate.with_filters(state, 2024, 2, A, "320404117")
+    assert (other.town, other.village, other.quarter) == ("320404117", None, 2)
+    assert urlstate.build(other) == "?year=2024&town=320404117&quarter=2"
+
+
+def test_operation_has_no_value_before_the_first_inspection(ds):
+    """Uninspected counts as not normal, so the published value before any inspection is
+    0 %; the trend shows no value there (the cards still show what the API publishes)."""
+    series = data.quarterly_series(ds.area_results, TOWN, "FACILITY_OPERATION").set_index("period")
+    assert series["value"].loc["2020-Q1":"2025-Q1"].isna().all()  # F1 first inspected in May
+    assert series.loc["2025-Q2", "value"] == pytest.approx(100 / 3)  # F1 of F1–F3 normal
+    assert (
+        data.indicator_cards(ds.results, TOWN, "2024")
+        .set_index("code")
+        .loc["FACILITY_OPERATION", "value"]
+        == 0.0
+    )
+    fig = figures.trend(
+        series.reset_index(),
+        data.projection(series.reset_index()),
+        title="设施正常运行率",
+        target=100.0,
+        deadline=data.DEADLINE,
+    )
+    assert "2025-Q2 起有记录" in [a.text for a in fig.layout.annotations]
+
+
+def test_alerts_follow_the_thresholds_table(ds, viewer):
+    from dataclasses import replace
+
+    kinds = {(a.kind, a.code) for a in data.alerts(ds, "2025", viewer).itertuples()}
+    assert ("facility_not_inspected_severe", "ZQ-WS-001") in kinds  # 230 days > 90
+    assert ("water_overdue", "ZQ-HC-001") in kinds
+    lenient = replace(
+        ds, thresholds={data.WARN_DAYS: 200, data.SEVERE_DAYS: 400, data.OVERDUE_DAYS: 400}
+    )
+    kinds = {(a.kind, a.code) for a in data.alerts(lenient, "2025", viewer).itertuples()}
+    assert ("facility_not_inspected_warn", "ZQ-WS-001") in kinds  # 230 days > 200
+    assert ("facility_not_inspected_severe", "ZQ-WS-003") in kinds  # never inspected
+    assert not any(kind == "water_overdue" for kind, _ in kinds)
+    water = data.water_table(lenient, pd.Timestamp(AS_OF), viewer).set_index("water_body_code")
+    assert not water.loc["ZQ-HC-001", "overdue"]
 
 
 def test_trend_figure_has_actual_target_projection_and_deadline():
@@ -425,9 +501,6 @@ def test_findings_are_the_film_and_straw_records_the_etl_counted(ds, viewer):
     """Thin film and open burning located from the records in the period's basis."""
     from dataclasses import replace
 
-    from etl import indicators, pipeline
-
-    common = {"periods": ["2025", "2024"], "targets": {}, "as_of": AS_OF, "town_code": TOWN}
     film_records = conform(
         schemas.FILM_RECORDS,
         [
@@ -476,25 +549,19 @@ def test_findings_are_the_film_and_straw_records_the_etl_counted(ds, viewer):
         ],
     )
     tables = replace(
-        ds.run.tables,
+        ds.tables,
         film_records=film_records,
         film_entries=film_entries,
         straw_records=straw_records,
         burning_sites=sites,
     )
-    outputs = {
-        **ds.run.outputs,
-        "FILM_RECOVERY": indicators.film_recovery(film_records, film_entries, **common),
-        "STRAW_UTILIZATION": indicators.straw_utilization(straw_records, sites, **common),
-    }
-    run = pipeline.RunResult(as_of=AS_OF, registry=ds.run.registry, tables=tables, outputs=outputs)
-    found = data.findings(replace(ds, run=run), "2025", viewer)
+    found = data.findings(replace(ds, tables=tables), "2025", viewer)
     assert sorted(zip(found["kind"], found["instance_id"], strict=True)) == [
         ("burning", "s1"),
         ("thin_film", "f1"),
     ]
     assert found.loc[found["kind"] == "burning", "latitude"].iloc[0] == 31.82  # the mapped site
-    only_a = data.findings(replace(ds, run=run), "2025", viewer, A)
+    only_a = data.findings(replace(ds, tables=tables), "2025", viewer, A)
     assert list(only_a["instance_id"]) == ["f1"]
 
 
