@@ -1,0 +1,351 @@
+"""Dashboard page times in headless Chromium, demo data and province-scale data, on PostgreSQL.
+
+    .venv/bin/python benchmarks/bench_dashboard.py [--repeats 5] [--scale 1.0] [--skip-province]
+
+What it does, all on loopback:
+1. PostgreSQL: a throwaway database per data set on the server DATABASE_URL names, or (when
+   unset) a throwaway cluster started from /usr/lib/postgresql/*/bin like .ci/run does.
+2. Demo data: migrate, load_demo (the town's registry and five years of submissions,
+   published indicators). Province-scale data: migrate, ``benchmarks/province.py`` (many
+   towns: 150,000 natural villages, 100,000 facilities, 1,000,000 inspections, 20,000
+   water bodies at --scale 1.0, with town official accounts), publish_indicators.
+3. The dashboard (``python -m dash_app``, as ``make demo`` runs it; DEBUG off) on a free port.
+4. Headless Debian Chromium (Playwright, /usr/bin/chromium) logs in as a town official and
+   opens each page ``--repeats`` times after one warm-up pass. A page's time runs from the
+   navigation's start to its final chart or table being drawn (``performance.now()`` in the
+   page when the last expected element is there). Every Dash callback request is timed
+   from the network log (request start to response end); the slowest is reported with its
+   output.
+5. Prints medians per page for both data sets side by side, with the ratio and the targets
+   (demo ≤ 1.5 s, province ≤ 3 s); ``--json`` writes them to a file.
+
+The machine is shared: run it more than once and compare medians.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "zouqu-demo"
+BASE = "/"
+TARGETS = {"demo": 1.5, "province": 3.0}
+# The elements that exist only once each of the page's callbacks has drawn its output
+# (dcc.Graph draws an empty figure before, so charts are waited for by their traces).
+FINAL = {
+    "overview": ["#overview-trends .trend:nth-child(5) .js-plotly-plot .main-svg"],
+    "villages": ["#village-table td[data-dash-column=name]"],
+    "facilities": ["#facility-map .scatterlayer .trace", "#facility-table td"],
+    "water": ["#water-stages .barlayer .trace", "#water-head .page-head"],
+    "farm": ["#farm-map .scatterlayer .trace", "#farm-head .page-head"],
+    "alerts": ["#alert-list .alert-group, #alert-list > p"],
+}
+NOTHING_LOADING = "() => !document.querySelector('[data-dash-is-loading=true]')"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def postgres_server():
+    """(URL of a PostgreSQL server's maintenance database, prefix for database names)."""
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):
+        head, _, name = base.split("?")[0].rpartition("/")
+        yield head, f"{name or 'zouqu'}_bench"
+        return
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not bins:
+        raise SystemExit("no DATABASE_URL and no PostgreSQL under /usr/lib/postgresql")
+    pg_bin = bins[-1].parent
+    data = Path(tempfile.mkdtemp(prefix="zouqu-bench-dash-pg."))
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(data, "postgres", "postgres")
+
+    def run(*cmd: str) -> None:
+        subprocess.run([*as_postgres, *cmd], check=True, capture_output=True)
+
+    run(str(pg_bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+    options = f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=100"
+    run(
+        str(pg_bin / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(data / "log"),
+        "-w",
+        "-o",
+        options,
+        "start",
+    )
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}", "zouqu_bench"
+    finally:
+        run(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@contextmanager
+def database(server: str, prefix: str):
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def environment(database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "server")]),
+        **extra,
+    }
+
+
+def step(label: str, args: list[str], env: dict[str, str]) -> float:
+    started = time.monotonic()
+    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{label} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    took = time.monotonic() - started
+    print(f"  {label}: {took:.0f} s", flush=True)
+    return took
+
+
+def demo_fill(env: dict[str, str]) -> str:
+    manage = str(REPO / "server" / "manage.py")
+    step("migrate", [PYTHON, manage, "migrate", "--verbosity", "0"], env)
+    step("load_demo", [PYTHON, manage, "load_demo"], env)
+    return "official"
+
+
+def province_fill(env: dict[str, str], database_url: str, scale: float) -> str:
+    manage = str(REPO / "server" / "manage.py")
+    script = REPO / "benchmarks" / "province.py"
+    if not script.exists():
+        raise SystemExit("benchmarks/province.py is missing")
+    step("migrate", [PYTHON, manage, "migrate", "--verbosity", "0"], env)
+    args = [PYTHON, str(script), "--database-url", database_url, "--scale", str(scale)]
+    step("province.py", args, env)
+    step("publish_indicators", [PYTHON, manage, "publish_indicators"], env)
+    return province_official(env)
+
+
+OFFICIAL_SCRIPT = """
+from etl import extract
+extract.django_setup()
+from django.db.models import Count
+from accounts.models import User
+official = (
+    User.objects.filter(role="town_official", is_active=True, town__isnull=False)
+    .annotate(n=Count("town__admin_villages__natural_villages"))
+    .order_by("-n", "username")
+    .first()
+)
+official.set_password(__import__("sys").argv[1])
+official.save()
+print(official.username, official.town.code, official.n)
+"""
+
+
+def province_official(env: dict[str, str]) -> str:
+    """The official of the largest town (most natural villages), with a known password."""
+    done = subprocess.run(
+        [PYTHON, "-c", OFFICIAL_SCRIPT, PASSWORD], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"no town official in the province data:\n{done.stderr[-2000:]}")
+    username, town, villages = done.stdout.split()
+    print(f"  town official {username} of {town} ({villages} natural villages)", flush=True)
+    return username
+
+
+@contextmanager
+def dashboard(env: dict[str, str]):
+    port = free_port()
+    log_path = Path(tempfile.gettempdir()) / f"bench-dashboard-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "dash_app"],
+            cwd=REPO,
+            env={**env, "DASH_HOST": "127.0.0.1", "DASH_PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}{BASE}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(f"{url}auth/login", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the dashboard did not start; see {log_path}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def page_time(page, url: str, name: str) -> tuple[float, float, str]:
+    """(seconds to the final chart, seconds of the slowest callback, its output)."""
+    callbacks: list[tuple[float, str]] = []
+
+    def finished(request) -> None:
+        if "_dash-update-component" not in request.url:
+            return
+        timing = request.timing
+        output = json.loads(request.post_data or "{}").get("output", "?")
+        callbacks.append(((timing["responseEnd"] - timing["requestStart"]) / 1000, output))
+
+    page.on("requestfinished", finished)
+    page.goto(f"{url}{name}?year=2025")
+    for selector in FINAL[name]:
+        page.wait_for_selector(selector, state="attached", timeout=120_000)
+    page.wait_for_function(NOTHING_LOADING, timeout=120_000)
+    took = page.evaluate("performance.now()") / 1000
+    page.wait_for_load_state("networkidle")
+    page.remove_listener("requestfinished", finished)
+    slowest = max(callbacks, default=(0.0, "—"))
+    return took, slowest[0], slowest[1]
+
+
+def measure(url: str, username: str, repeats: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, dict] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        first_login = time.monotonic()
+        page.goto(f"{url}auth/login")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector(FINAL["overview"][0], state="attached", timeout=300_000)
+        print(f"  first overview after login: {time.monotonic() - first_login:.1f} s", flush=True)
+        for name in FINAL:  # warm-up: every page once
+            page_time(page, url, name)
+        for name in FINAL:
+            runs = [page_time(page, url, name) for _ in range(repeats)]
+            slowest = max(runs, key=lambda r: r[1])
+            results[name] = {
+                "median_s": statistics.median(r[0] for r in runs),
+                "max_s": max(r[0] for r in runs),
+                "slowest_callback_s": statistics.median(r[1] for r in runs),
+                "slowest_callback": slowest[2],
+                "runs_s": [round(r[0], 3) for r in runs],
+            }
+            print(
+                f"  {name:<10} median {results[name]['median_s']:.2f} s"
+                f"  slowest callback {results[name]['slowest_callback_s']:.2f} s"
+                f" ({slowest[2][:60]})",
+                flush=True,
+            )
+        browser.close()
+    if errors:
+        print(f"  console errors: {errors}", flush=True)
+    return {"pages": results, "console_errors": errors}
+
+
+def table(report: dict) -> str:
+    sets = [s for s in ("demo", "province") if s in report]
+    head = "| page | " + " | ".join(f"{s} median (slowest callback)" for s in sets)
+    lines = [head + (" | ratio |" if len(sets) == 2 else " |")]
+    lines.append("|---" * (len(sets) + 1 + (len(sets) == 2)) + "|")
+    for name in FINAL:
+        cells = []
+        for s in sets:
+            row = report[s]["pages"][name]
+            mark = "✔" if row["median_s"] <= TARGETS[s] else "✘"
+            cells.append(f"{row['median_s']:.2f} s {mark} ({row['slowest_callback_s']:.2f} s)")
+        ratio = ""
+        if len(sets) == 2:
+            demo, prov = (report[s]["pages"][name]["median_s"] for s in sets)
+            ratio = f" {prov / demo:.2f} |"
+        lines.append(f"| {name} | " + " | ".join(cells) + " |" + ratio)
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--scale", type=float, default=1.0, help="province data scale")
+    parser.add_argument("--skip-province", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args, _ = parser.parse_known_args()  # make bench passes every script the same options
+    if not Path(CHROMIUM).exists():
+        print("skipped: Debian chromium is not installed (apt-get install -y chromium)")
+        return 0
+    report: dict = {"repeats": args.repeats, "scale": args.scale}
+    with postgres_server() as (server, prefix):
+        for name in ("demo", "province"):
+            if name == "province" and args.skip_province:
+                continue
+            print(f"{name} data:", flush=True)
+            with database(server, f"{prefix}_{name}") as database_url:
+                env = environment(database_url)
+                started = time.monotonic()
+                if name == "demo":
+                    username = demo_fill(env)
+                else:
+                    username = province_fill(env, database_url, args.scale)
+                report[f"{name}_fill_s"] = round(time.monotonic() - started)
+                with dashboard(env) as url:
+                    report[name] = measure(url, username, args.repeats)
+    print()
+    print(table(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    failed = [
+        f"{s}/{p}"
+        for s in ("demo", "province")
+        if s in report
+        for p, row in report[s]["pages"].items()
+        if row["median_s"] > TARGETS[s]
+    ]
+    if failed:
+        print(f"over target: {', '.join(failed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
