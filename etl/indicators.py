@@ -17,9 +17,10 @@ period that is still running is cut off at ``as_of``.
 """
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -88,8 +89,31 @@ INDICATORS: dict[str, Indicator] = {
 
 @dataclass(frozen=True)
 class IndicatorOutput:
-    results: pd.DataFrame
+    """One indicator's values and the rows behind them.
+
+    ``table`` holds the numbers, one row per period and area (``schemas.INDICATOR_RESULT``
+    without ``records`` and ``details``, plus ``record_count`` and the flat detail columns
+    named in ``detail_columns``, e.g. ``by_status.normal``). ``results`` is the same with each
+    row's ``records`` list and nested ``details`` dict, built on first use: at province scale
+    that is millions of Python objects, so computing stays columnar and only publishing and
+    exporting pay for it.
+    """
+
+    table: pd.DataFrame
     basis: pd.DataFrame
+    detail_columns: tuple[str, ...] = ()
+    town_details: Mapping[str, dict] = field(default_factory=dict)
+    members: "_Members | None" = None  # the record ids of each row, as integer codes
+
+    @functools.cached_property
+    def results(self) -> pd.DataFrame:
+        table = self.table
+        records = _records_lists(table, self.members)
+        details = _details_dicts(table, self.detail_columns, self.town_details)
+        results = table.drop(columns=["record_count", "group_key", *self.detail_columns]).assign(
+            records=records, details=details
+        )
+        return schemas.INDICATOR_RESULT.validate(results[list(schemas.INDICATOR_RESULT.columns)])
 
 
 @dataclass(frozen=True)
@@ -170,6 +194,22 @@ BASIS_COLUMNS = [
 ]
 
 
+LEVEL_COLUMNS = (
+    ("town", "town"),
+    ("admin_village", "admin_village_code"),
+    ("natural_village", "natural_village_code"),
+)
+LEVEL_ORDER = {level: n for n, (level, _) in enumerate(LEVEL_COLUMNS)}
+
+
+def town_of(admin_village_codes: pd.Series, town_code: str = TOWN_CODE) -> pd.Series:
+    """The town of each administrative village: the first nine digits of its 12-digit
+    statistical code (national coding rule); ``town_code`` when there is no village."""
+    codes = admin_village_codes.astype(object)
+    towns = codes.where(codes.isna(), codes.astype(str).str[:9])
+    return towns.fillna(town_code)
+
+
 def _aggregate(
     indicator: Indicator,
     basis: pd.DataFrame,
@@ -178,69 +218,70 @@ def _aggregate(
     town_code: str,
     details: Callable[[pd.DataFrame], pd.DataFrame],
     town_details: Callable[[Period, pd.Timestamp], dict] | None = None,
+    town_codes: Iterable[str] | None = None,
 ) -> IndicatorOutput:
-    """Sum ``basis`` per period and area; the town row exists for every period even when
-    nothing was counted (then value NaN, met None).
+    """Sum ``basis`` per period and area; every town of ``town_codes`` (default
+    ``town_code``) has a row for every period even when nothing was counted (then value NaN,
+    met None). A basis row's town is that of its administrative village (``town_of``).
 
     ``details(basis)`` gives numeric columns, one row per basis row, summed per area into the
     result's ``details``; a column named ``"by_status.normal"`` becomes
-    ``{"by_status": {"normal": ...}}``.
+    ``{"by_status": {"normal": ...}}``. Areas, periods and record ids are turned into integer
+    codes once and summed with ``np.bincount``, so the cost grows with the rows, not with
+    Python work per area.
     """
     target = _target_lookup(targets, indicator.code)
-    basis = basis.assign(code=indicator.code).reindex(
-        columns=BASIS_COLUMNS + [c for c in basis.columns if c not in BASIS_COLUMNS]
-    )
-    extra = details(basis)
-    work = pd.concat(
-        [
-            basis[["period", "record_id", "admin_village_code", "natural_village_code"]],
-            basis[["numerator", "denominator"]].astype(float),
-            extra,
-        ],
-        axis=1,
-    ).assign(town=town_code, record_id=lambda w: w["record_id"].astype(str))
-    sums = ["numerator", "denominator", *extra.columns]
-    levels = []
-    for level, column in (
-        ("town", "town"),
-        ("admin_village", "admin_village_code"),
-        ("natural_village", "natural_village_code"),
-    ):
-        grouped = work.dropna(subset=[column]).groupby(["period", column], sort=True)
-        totals = grouped[sums].sum()
-        totals["records"] = grouped["record_id"].agg(lambda ids: sorted(set(ids)))
-        levels.append(
-            totals.reset_index().rename(columns={column: "area_code"}).assign(level=level)
+    if list(basis.columns[: len(BASIS_COLUMNS) - 1]) == BASIS_COLUMNS[1:] and ("code" not in basis):
+        basis.insert(0, "code", indicator.code)  # our own frame: no copy of millions of rows
+    else:
+        basis = basis.assign(code=indicator.code).reindex(
+            columns=BASIS_COLUMNS + [c for c in basis.columns if c not in BASIS_COLUMNS]
         )
-    # Every period has a town row, counted or not.
-    empty_town = pd.DataFrame(
-        {
-            "period": [p.label for p, _ in windows],
-            "area_code": town_code,
-            "level": "town",
-        }
-    )
-    table = pd.concat(levels, ignore_index=True)
-    table = pd.concat(
-        [
-            table,
-            empty_town.merge(table[["period", "level"]], how="left", indicator=True)
-            .query("_merge == 'left_only'")
-            .drop(columns="_merge"),
-        ],
-        ignore_index=True,
-    )
-    table[sums] = table[sums].fillna(0)
-    table["records"] = table["records"].map(lambda r: r if isinstance(r, list) else [])
-    order = {p.label: i for i, (p, _) in enumerate(windows)}
-    level_order = {"town": 0, "admin_village": 1, "natural_village": 2}
-    table = table.loc[table["period"].isin(order)].sort_values(
-        ["period", "level", "area_code"],
-        key=lambda s: s.map(order)
-        if s.name == "period"
-        else (s.map(level_order) if s.name == "level" else s),
-        ignore_index=True,
-    )
+    if not isinstance(basis.index, pd.RangeIndex):
+        basis = basis.reset_index(drop=True)
+    extra = details(basis)
+    labels = np.array([p.label for p, _ in windows], dtype=object)
+    period = _period_codes(basis["period"], labels)
+    record, record_ids = _codes(basis["record_id"], as_text=True)
+    admin, admins = _codes(basis["admin_village_code"])
+    natural, naturals = _codes(basis["natural_village_code"])
+    # A row's town: its administrative village's (first nine digits), else ``town_code``.
+    admin_towns = [str(a)[:9] for a in admins]
+    listed = set(town_codes) if town_codes is not None else {town_code}
+    orphans = [town_code] if (admin < 0).any() else []
+    towns = np.array(sorted({*admin_towns, *listed, *orphans}), dtype=object)
+    town_index = {t: n for n, t in enumerate(towns)}
+    town = np.full(len(admin), town_index.get(town_code, -1), dtype=np.int64)
+    if len(admins):
+        admin_town = np.array([town_index[t] for t in admin_towns], dtype=np.int64)
+        town[admin >= 0] = admin_town[admin[admin >= 0]]
+    numbers = {
+        "numerator": basis["numerator"].to_numpy(dtype=float),
+        "denominator": basis["denominator"].to_numpy(dtype=float),
+    }
+    for column in extra.columns:
+        numbers[column] = extra[column].to_numpy()
+    parts, members = [], []
+    for level, codes, areas in (
+        ("town", town, towns),
+        ("admin_village", admin, admins),
+        ("natural_village", natural, naturals),
+    ):
+        if level == "town":
+            # Every listed town has a row in every period, counted or not.
+            fixed = np.array([town_index[t] for t in sorted(listed)], dtype=np.int64)
+            used = np.unique(codes[(codes >= 0) & (period >= 0)])
+            grid_areas = np.union1d(fixed, used)
+            keys = (np.arange(len(labels))[:, None] * len(areas) + grid_areas[None, :]).ravel()
+        else:
+            keys = None
+        part, member = _level_sums(level, period, codes, areas, labels, record, numbers, keys)
+        parts.append(part)
+        members.append(member)
+    table = pd.concat(parts, ignore_index=True)
+    # Periods in window order; within a period town, then villages, each by code.
+    table = table.iloc[np.argsort(table["period_rank"].to_numpy(), kind="stable")]
+    table = table.reset_index(drop=True)
     numerator, denominator = table["numerator"], table["denominator"]
     positive = denominator > 0
     value = (100.0 * numerator / denominator.where(positive)).astype(float)
@@ -250,57 +291,197 @@ def _aggregate(
         # Compare exactly, without rounding the percentage: 9/10 meets 90 %.
         reached = numerator * 100.0 >= target * denominator - 1e-9
         met = reached.astype(object).where(positive, None)
-    town_extra = {p.label: town_details(p, c) for p, c in windows} if town_details else {}
-    detail_dicts = [
-        {**_nest(row), **(town_extra.get(period, {}) if level == "town" else {})}
-        for row, period, level in zip(
-            table[list(extra.columns)].to_dict("records"),
-            table["period"],
-            table["level"],
-            strict=True,
-        )
-    ]
-    results = pd.DataFrame(
+    out = pd.DataFrame(
         {
             "code": indicator.code,
             "name_zh": indicator.name_zh,
             "name_en": indicator.name_en,
             "unit": indicator.unit,
             "level": table["level"],
-            "area_code": table["area_code"].astype(str),
+            "area_code": table["area_code"],
             "period": table["period"],
             "value": value,
             "numerator": numerator,
             "denominator": denominator,
             "target": target,
             "met": met,
-            "records": table["records"],
-            "details": detail_dicts,
+            "record_count": table["record_count"].astype(int),
+            "group_key": table["group_key"].to_numpy(),
         }
     )
+    for column in extra.columns:
+        out[column] = table[column].to_numpy()
+    town_extra = {p.label: town_details(p, c) for p, c in windows} if town_details else {}
     return IndicatorOutput(
-        results=schemas.INDICATOR_RESULT.validate(results),
-        basis=basis.reset_index(drop=True),
+        table=out,
+        basis=basis,
+        detail_columns=tuple(extra.columns),
+        town_details=town_extra,
+        members=_Members(record_ids=record_ids, levels=tuple(members)),
     )
 
 
-def _nest(flat: dict) -> dict:
-    """{"by_status.normal": 3, "burned_t": 1.0} -> {"by_status": {"normal": 3}, "burned_t": 1.0}"""
-    nested: dict = {}
-    for key, value in flat.items():
-        value = int(value) if isinstance(value, int | np.integer) else float(value)
-        if "." in key:
-            outer, inner = key.split(".", 1)
-            nested.setdefault(outer, {})[inner] = value
-        else:
-            nested[key] = value
-    return nested
+def _codes(column: pd.Series, *, as_text: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for missing) and the distinct values they index, sorted (as text
+    when ``as_text``), so code order is value order."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy(dtype=np.int64)
+        uniques = column.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(column.astype(object))
+        codes, uniques = codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    if as_text:
+        uniques = np.array([str(u) for u in uniques], dtype=object)
+    order = np.argsort(uniques, kind="stable") if len(uniques) else np.zeros(0, dtype=np.int64)
+    if len(order) and (order != np.arange(len(order))).any():
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+        uniques = uniques[order]
+    return codes, uniques
+
+
+def _period_codes(periods: pd.Series, labels: np.ndarray) -> np.ndarray:
+    """The window index of each row's period label (-1 when not a window)."""
+    index = {label: n for n, label in enumerate(labels)}
+    if isinstance(periods.dtype, pd.CategoricalDtype):
+        lookup = np.array([index.get(c, -1) for c in periods.cat.categories], dtype=np.int64)
+        codes = periods.cat.codes.to_numpy(dtype=np.int64)
+        return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1) if len(lookup) else codes
+    codes, uniques = pd.factorize(periods.astype(object))
+    lookup = np.array([index.get(str(u), -1) for u in uniques], dtype=np.int64)
+    if not len(uniques):
+        return np.full(len(periods), -1, dtype=np.int64)
+    return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
+
+
+@dataclass(frozen=True)
+class _LevelMembers:
+    level: str
+    groups: np.ndarray  # group key (period × area) of each (group, record) pair, sorted
+    records: np.ndarray  # record code of the pair
+    width: int  # number of areas (key = period * width + area)
+
+
+@dataclass(frozen=True)
+class _Members:
+    record_ids: np.ndarray
+    levels: tuple[_LevelMembers, ...]
+
+
+def _level_sums(
+    level: str,
+    period: np.ndarray,
+    area: np.ndarray,
+    areas: np.ndarray,
+    labels: np.ndarray,
+    record: np.ndarray,
+    numbers: dict[str, np.ndarray],
+    keys: np.ndarray | None,
+) -> tuple[pd.DataFrame, _LevelMembers]:
+    """Sums per (period, area) of one level; ``keys`` fixes the groups (the town grid)."""
+    width = max(len(areas), 1)
+    valid = (period >= 0) & (area >= 0)
+    key = period[valid] * width + area[valid]
+    if keys is None:
+        keys, inverse = _unique_inverse(key)
+    else:
+        inverse = np.searchsorted(keys, key)
+    size = len(keys)
+    columns: dict[str, np.ndarray] = {}
+    for name, values in numbers.items():
+        picked = values[valid]
+        total = np.bincount(inverse, weights=picked.astype(float), minlength=size)
+        if np.issubdtype(picked.dtype, np.integer) or picked.dtype == bool:
+            total = np.rint(total).astype(np.int64)
+        columns[name] = total
+    pairs = _unique_inverse(inverse.astype(np.int64) * (len(record) + 1) + record[valid])[0]
+    groups = pairs // (len(record) + 1)
+    count = np.bincount(groups, minlength=size)
+    table = pd.DataFrame(
+        {
+            "level": level,
+            "area_code": areas[keys % width] if size else np.array([], dtype=object),
+            "period": labels[keys // width] if size else np.array([], dtype=object),
+            "period_rank": keys // width,
+            "group_key": keys,
+            **columns,
+            "record_count": count,
+        }
+    )
+    members = _LevelMembers(
+        level=level, groups=keys[groups], records=pairs % (len(record) + 1), width=width
+    )
+    return table, members
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for int64, by one sort (numpy 2's hashed
+    unique is several times slower on millions of rows)."""
+    if not len(values):
+        return values.astype(np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
+
+
+def _records_lists(table: pd.DataFrame, members: "_Members | None") -> list[list[str]]:
+    """The sorted record ids of each row of ``table``."""
+    if members is None or table.empty:
+        return [[] for _ in range(len(table))]
+    out: dict[tuple[str, int], list[str]] = {}
+    for level in members.levels:
+        if len(level.groups) == 0:
+            continue
+        ids = members.record_ids[level.records]
+        bounds = np.flatnonzero(np.diff(level.groups)) + 1
+        starts = np.concatenate([[0], bounds])
+        for start, chunk in zip(starts, np.split(ids, bounds), strict=True):
+            out[(level.level, int(level.groups[start]))] = chunk.tolist()
+    return [
+        out.get((lv, key), []) for lv, key in zip(table["level"], table["group_key"], strict=True)
+    ]
+
+
+def _details_dicts(
+    table: pd.DataFrame, columns: tuple[str, ...], town_details: Mapping[str, dict]
+) -> list[dict]:
+    """The nested details of each row (``{"by_status": {"normal": 3}, ...}``); town rows get
+    their period's ``town_details`` too."""
+    names = [c.split(".", 1) for c in columns]
+    values = [_plain_numbers(table[c]) for c in columns]
+    out = []
+    for n, (level, period) in enumerate(zip(table["level"], table["period"], strict=True)):
+        nested: dict = {}
+        for (outer, *inner), column in zip(names, values, strict=True):
+            if inner:
+                nested.setdefault(outer, {})[inner[0]] = column[n]
+            else:
+                nested[outer] = column[n]
+        if level == "town":
+            nested.update(town_details.get(period, {}))
+        out.append(nested)
+    return out
+
+
+def _plain_numbers(column: pd.Series) -> list:
+    """A numeric column as Python ints (integer columns) or floats."""
+    if pd.api.types.is_integer_dtype(column):
+        return column.to_numpy(dtype="int64").tolist()
+    return column.to_numpy(dtype=float).tolist()
 
 
 def _one_hot(series: pd.Series, prefix: str, labels: Iterable[str]) -> pd.DataFrame:
     """Count columns ``prefix.label`` (0/1 per row) for each label."""
+    codes, uniques = pd.factorize(series)
+    position = {value: n for n, value in enumerate(uniques)}
     return pd.DataFrame(
-        {f"{prefix}.{label}": series.eq(label).astype(int) for label in labels},
+        {f"{prefix}.{label}": (codes == position.get(label, -2)).astype(int) for label in labels},
         index=series.index,
     )
 
@@ -329,37 +510,45 @@ def sewage_coverage(
     villages = schemas.require(schemas.NATURAL_VILLAGES, natural_villages)
     surveys = schemas.require(schemas.COVERAGE_SURVEYS, coverage_surveys)
     windows = _windows(periods, as_of)
-    counted = villages.loc[~villages["is_planned_relocation"]]
-    parts = []
-    for period, cutoff in windows:
-        latest = _latest(
-            surveys.loc[surveys["recorded_on"] <= cutoff],
-            "natural_village_code",
-            ["recorded_on", "submitted_at", "instance_id"],
-        ).set_index("natural_village_code")
-        mode = counted["code"].map(latest["sewage_mode"]).fillna(counted["sewage_mode"])
-        connected = (
-            counted["code"]
-            .map(latest["households_connected"])
-            .astype("Float64")
-            .fillna(counted["households_connected"].astype(float))
+    counted = villages.loc[~villages["is_planned_relocation"]].reset_index(drop=True)
+    codes = counted["code"].to_numpy(dtype=object)
+    events = _events_ordered(
+        surveys[
+            [
+                "natural_village_code",
+                "recorded_on",
+                "submitted_at",
+                "instance_id",
+                "sewage_mode",
+                "households_connected",
+            ]
+        ].assign(is_submission=1),
+        "natural_village_code",
+    )
+    latest = _latest_until(events, "natural_village_code", codes, windows)
+    repeat = len(windows)
+    mode = pd.Series(latest["sewage_mode"], dtype=object)
+    mode = mode.where(mode.notna(), np.tile(counted["sewage_mode"].to_numpy(dtype=object), repeat))
+    connected = pd.to_numeric(pd.Series(latest["households_connected"], dtype=object))
+    connected = connected.astype(float).fillna(
+        pd.Series(np.tile(counted["households_connected"].to_numpy(dtype=float), repeat))
+    )
+    parts = [
+        pd.DataFrame(
+            {
+                "period": _periods_column(windows, len(codes)),
+                "record_id": _tiled(codes, repeat),
+                "admin_village_code": _tiled(counted["admin_village_code"], repeat),
+                "natural_village_code": _tiled(codes, repeat),
+                "numerator": mode.ne("none").astype(float).to_numpy(),
+                "denominator": 1.0,
+                "category": mode.to_numpy(dtype=object),
+                "source_id": latest["instance_id"],
+                "households": np.tile(counted["households"].to_numpy(), repeat),
+                "households_connected": connected.to_numpy(dtype=float),
+            }
         )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "period": period.label,
-                    "record_id": counted["code"].to_numpy(),
-                    "admin_village_code": counted["admin_village_code"].to_numpy(),
-                    "natural_village_code": counted["code"].to_numpy(),
-                    "numerator": mode.ne("none").astype(float).to_numpy(),
-                    "denominator": 1.0,
-                    "category": mode.to_numpy(),
-                    "source_id": counted["code"].map(latest["instance_id"]).to_numpy(),
-                    "households": counted["households"].to_numpy(),
-                    "households_connected": connected.to_numpy(dtype=float, na_value=np.nan),
-                }
-            )
-        )
+    ]
     basis = _concat(parts, ["households", "households_connected"])
     relocation = int(villages["is_planned_relocation"].sum())
 
@@ -384,6 +573,8 @@ def _concat(parts: list[pd.DataFrame], extra: list[str]) -> pd.DataFrame:
     columns = [c for c in BASIS_COLUMNS if c != "code"] + extra
     if not parts:
         return pd.DataFrame(columns=columns)
+    if len(parts) == 1 and list(parts[0].columns) == columns:
+        return parts[0].reset_index(drop=True)
     return pd.concat(parts, ignore_index=True).reindex(columns=columns)
 
 
@@ -435,39 +626,174 @@ def facility_operation(
         ],
         ignore_index=True,
     )
-    # Sorted once: a period's window keeps the order, so its last row per facility is latest.
-    events = events.sort_values(
-        ["recorded_on", "is_submission", "submitted_at", "instance_id"],
-        na_position="first",
-        kind="stable",
-        ignore_index=True,
-    )
-    parts = []
-    for period, cutoff in windows:
-        window = events.loc[events["recorded_on"].between(period.start, cutoff)]
-        latest = window.drop_duplicates("facility_code", keep="last").set_index("facility_code")
-        status = in_service["code"].map(latest["status"]).fillna("uninspected")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "period": period.label,
-                    "record_id": in_service["code"].to_numpy(),
-                    "admin_village_code": in_service["admin_village_code"].to_numpy(),
-                    "natural_village_code": in_service["natural_village_code"].to_numpy(),
-                    "numerator": status.eq("normal").astype(float).to_numpy(),
-                    "denominator": 1.0,
-                    "category": status.to_numpy(),
-                    "source_id": in_service["code"].map(latest["instance_id"]).to_numpy(),
-                    "inspected_on": in_service["code"].map(latest["recorded_on"]).to_numpy(),
-                }
-            )
+    # Sorted once: within any window the last row per facility is the latest.
+    events = _events_ordered(events, "facility_code")
+    codes = in_service["code"].to_numpy(dtype=object)
+    latest = _latest_per_window(events, "facility_code", codes, windows)
+    status = latest["status"]
+    status = np.where(pd.isna(status), "uninspected", status).astype(object)
+    repeat = len(windows)
+    parts = [
+        pd.DataFrame(
+            {
+                "period": _periods_column(windows, len(codes)),
+                "record_id": _tiled(codes, repeat),
+                "admin_village_code": _tiled(in_service["admin_village_code"], repeat),
+                "natural_village_code": _tiled(in_service["natural_village_code"], repeat),
+                "numerator": (status == "normal").astype(float),
+                "denominator": 1.0,
+                "category": status,
+                "source_id": latest["instance_id"],
+                "inspected_on": latest["recorded_on"],
+            }
         )
+    ]
     basis = _concat(parts, ["inspected_on"])
 
     def details(rows: pd.DataFrame) -> pd.DataFrame:
         return _one_hot(rows["category"], "by_status", FACILITY_CATEGORIES)
 
     return _aggregate(INDICATORS["FACILITY_OPERATION"], basis, windows, targets, town_code, details)
+
+
+def _events_ordered(events: pd.DataFrame, key: str) -> pd.DataFrame:
+    """``events`` sorted by date, registry before submissions, receipt time (NaT first) and
+    instance ID: the ETL's "latest" order. Sorted on integers; the instance ID only breaks
+    the rare ties of one unit's events with the same date and receipt time."""
+    if events.empty:
+        return events.reset_index(drop=True)
+    dated = events["recorded_on"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    received = events["submitted_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    source = events["is_submission"].to_numpy(dtype=np.int64)
+    unit = pd.factorize(events[key])[0]
+    tiebreak = np.zeros(len(events), dtype=np.int64)
+    same = pd.DataFrame({"u": unit, "d": dated, "s": source, "r": received}).duplicated(keep=False)
+    if same.any():
+        ids = events["instance_id"].astype(object).where(same.to_numpy(), None)
+        ranked = ids.loc[same.to_numpy()].astype(str).rank(method="dense").astype(np.int64)
+        tiebreak[same.to_numpy()] = ranked.to_numpy()
+    order = np.lexsort((tiebreak, received, source, dated))
+    return events.iloc[order].reset_index(drop=True)
+
+
+def _tiled(values, repeat: int) -> pd.Categorical:
+    """``values`` repeated ``repeat`` times, as a categorical (its codes spare the
+    aggregation from hashing millions of strings)."""
+    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)))
+    return pd.Categorical.from_codes(
+        np.tile(codes, repeat), categories=pd.Index(uniques, dtype=object)
+    )
+
+
+def _periods_column(windows: list[tuple[Period, pd.Timestamp]], size: int) -> pd.Categorical:
+    """Each window's label ``size`` times, window after window."""
+    labels = pd.Index([p.label for p, _ in windows], dtype=object)
+    return pd.Categorical.from_codes(np.repeat(np.arange(len(labels)), size), categories=labels)
+
+
+def _latest_until(
+    events: pd.DataFrame,
+    key: str,
+    codes: np.ndarray,
+    windows: list[tuple[Period, pd.Timestamp]],
+) -> dict[str, np.ndarray]:
+    """Like ``_latest_per_window`` for stocks: each unit's last event on or before each
+    window's cut-off, whenever it happened."""
+    out = _empty_slots(events, key, len(windows) * len(codes))
+    if events.empty or not windows:
+        return out
+    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
+    unit = events[key].map(position)
+    keep = (unit.notna() & events["recorded_on"].notna()).to_numpy()
+    events = events.loc[keep]
+    unit = unit.to_numpy()[keep].astype(np.int64)
+    stamps = events["recorded_on"].to_numpy(dtype="datetime64[ns]")
+    columns = [c for c in out]
+    values = {c: events[c].to_numpy() for c in columns}
+    for n, (_, cutoff) in enumerate(windows):
+        inside = stamps <= np.datetime64(cutoff)
+        if not inside.any():
+            continue
+        last = pd.Series(np.arange(int(inside.sum()))).groupby(unit[inside]).last()
+        rows = np.flatnonzero(inside)[last.to_numpy()]
+        slots = n * len(codes) + last.index.to_numpy()
+        for c in columns:
+            out[c][slots] = values[c][rows]
+    return out
+
+
+def _empty_slots(events: pd.DataFrame, key: str, size: int) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for c in events.columns:
+        if c == key:
+            continue
+        if pd.api.types.is_datetime64_any_dtype(events[c]):
+            out[c] = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
+        else:
+            out[c] = np.full(size, None, dtype=object)
+    return out
+
+
+def _latest_per_window(
+    events: pd.DataFrame,
+    key: str,
+    codes: np.ndarray,
+    windows: list[tuple[Period, pd.Timestamp]],
+) -> dict[str, np.ndarray]:
+    """For every window and every unit of ``codes``, the columns of the last event (in
+    ``events``' order) of that unit dated inside the window: arrays of ``len(windows) ×
+    len(codes)``, window-major, missing where the unit had no event. Vectorised: each event
+    is placed in its year, quarter and month once, instead of filtering per window."""
+    out = _empty_slots(events, key, len(windows) * len(codes))
+    columns = list(out)
+    if events.empty or not windows:
+        return out
+    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
+    unit = events[key].map(position)
+    dated = events["recorded_on"]
+    keep = unit.notna() & dated.notna()
+    events, unit, dated = events.loc[keep], unit.loc[keep].astype(int), dated.loc[keep]
+    year, month = dated.dt.year.to_numpy(), dated.dt.month.to_numpy()
+    stamps = dated.to_numpy()
+    kinds = {
+        "year": year * 100,
+        "quarter": year * 100 + 20 + (month - 1) // 3 + 1,
+        "month": year * 100 + 40 + month,
+    }
+    for kind, bucket in kinds.items():
+        slots = {}
+        for n, (period, cutoff) in enumerate(windows):
+            if _period_kind(period.label) == kind:
+                slots[_bucket(period.label)] = (n, cutoff)
+        if not slots:
+            continue
+        window = pd.Series(bucket).map({b: n for b, (n, _) in slots.items()})
+        limit = pd.Series(bucket).map({b: c for b, (_, c) in slots.items()})
+        inside = window.notna().to_numpy() & (stamps <= limit.to_numpy(dtype="datetime64[ns]"))
+        if not inside.any():
+            continue
+        index = window.to_numpy()[inside].astype(np.int64) * len(codes) + unit.to_numpy()[inside]
+        # The last event per (window, unit) in event order wins.
+        last = pd.Series(np.arange(len(index))).groupby(index).last()
+        rows = np.flatnonzero(inside)[last.to_numpy()]
+        for c in columns:
+            out[c][last.index.to_numpy()] = events[c].to_numpy()[rows]
+    return out
+
+
+def _period_kind(label: str) -> str:
+    return "quarter" if "-Q" in label else ("month" if "-" in label else "year")
+
+
+def _bucket(label: str) -> int:
+    """The bucket number ``_latest_per_window`` gives a period (2025 -> 202500, 2025-Q3 ->
+    202523, 2025-07 -> 202547)."""
+    year = int(label[:4])
+    if "-Q" in label:
+        return year * 100 + 20 + int(label[-1])
+    if "-" in label:
+        return year * 100 + 40 + int(label[5:7])
+    return year * 100
 
 
 # --------------------------------------------------------------------------- T4
