@@ -333,10 +333,12 @@ def _town_submissions(town_code: str):
     from accounts.models import User
     from registry.models import AdministrativeVillage
 
-    # Subqueries on the submission's own columns, so PostgreSQL combines two index scans
-    # instead of reading every submission of the province.
-    villages = AdministrativeVillage.objects.filter(town__code=town_code).values("pk")
-    senders = User.objects.filter(town__code=town_code).values("pk")
+    # Ids as literal lists on the submission's own indexed columns, so PostgreSQL combines
+    # two index scans; with subqueries under OR it reads every submission of the province.
+    villages = list(
+        AdministrativeVillage.objects.filter(town__code=town_code).values_list("pk", flat=True)
+    )
+    senders = list(User.objects.filter(town__code=town_code).values_list("pk", flat=True))
     return Q(admin_village_id__in=villages) | Q(
         admin_village__isnull=True, submitted_by_id__in=senders
     )
