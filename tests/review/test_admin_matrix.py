@@ -467,3 +467,73 @@ def test_a_group_edited_by_hand_is_put_back_by_migrate(db):
     call_command("migrate", verbosity=0)
 
     assert not town.permissions.filter(codename="delete_user").exists()
+
+
+# --- a district administrator who is not a superuser: the group's permissions --------
+
+
+@pytest.fixture
+def district_staff(make_user, towns):
+    """A district administrator made in the admin: staff and in 区级管理员 by role only."""
+    return make_user("district2", Role.DISTRICT_ADMIN)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/accounts/user/add/",
+        "/admin/accounts/loginlock/",
+        "/admin/audit/auditentry/",
+        "/admin/authtoken/tokenproxy/",
+        "/admin/indicators/indicatortarget/",
+        "/admin/registry/town/add/",
+        "/admin/registry/naturalvillage/add/",
+        "/admin/review/notice/",
+    ],
+)
+def test_a_district_administrator_by_role_alone_manages_users_targets_and_registry(
+    path, district_staff
+):
+    client = Client()
+    client.force_login(district_staff)
+
+    assert district_staff.is_staff and not district_staff.is_superuser
+    assert client.get(path).status_code == 200
+
+
+def test_a_district_administrator_by_role_changes_another_towns_row_and_a_target(
+    district_staff, towns
+):
+    from indicators.models import IndicatorTarget
+    from indicators.services import indicator_targets_load
+
+    indicator_targets_load()
+    client = Client()
+    client.force_login(district_staff)
+    village = towns["other"]["naturalvillage"]
+
+    response = _change(client, "naturalvillage", village, name="区里改的")
+    target = IndicatorTarget.objects.get(code="SEWAGE_COVERAGE")
+    target_url = f"/admin/indicators/indicatortarget/{target.pk}/change/"
+    target_response = client.post(
+        target_url, {**_admin_form_data(client.get(target_url)), "target": "95"}
+    )
+
+    assert response.status_code == 302 and target_response.status_code == 302
+    village.refresh_from_db()
+    target.refresh_from_db()
+    assert (village.name, target.target) == ("区里改的", 95.0)
+
+
+def test_only_a_superuser_changes_a_superuser(district_staff, users):
+    client = Client()
+    client.force_login(district_staff)
+    superuser = users["district"]
+
+    response = client.post(
+        f"/admin/accounts/user/{superuser.pk}/change/",
+        {"username": "district", "role": Role.DISTRICT_ADMIN},
+    )
+
+    assert response.status_code == 403
+    assert User.objects.get(pk=superuser.pk).is_superuser
