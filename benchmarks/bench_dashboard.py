@@ -1,6 +1,7 @@
 """Dashboard page times in headless Chromium, demo data and province-scale data, on PostgreSQL.
 
     .venv/bin/python benchmarks/bench_dashboard.py [--repeats 5] [--scale 1.0] [--skip-province]
+        [--demo-database-url URL] [--province-database-url URL] [--json FILE]
 
 What it does, all on loopback:
 1. PostgreSQL: a throwaway database per data set on the server DATABASE_URL names, or (when
@@ -220,6 +221,12 @@ def dashboard(env: dict[str, str]):
                 process.kill()
 
 
+def callback_name(output: str) -> str:
+    """``..a.children...b.figure..`` (Dash's multi-output key) -> ``a.children +1``."""
+    parts = [p for p in output.strip(".").split("...") if p]
+    return parts[0] + (f" +{len(parts) - 1}" if len(parts) > 1 else "") if parts else output
+
+
 def page_time(page, url: str, name: str) -> tuple[float, float, str]:
     """(seconds to the final chart, seconds of the slowest callback, its output)."""
     callbacks: list[tuple[float, str]] = []
@@ -228,7 +235,7 @@ def page_time(page, url: str, name: str) -> tuple[float, float, str]:
         if "_dash-update-component" not in request.url:
             return
         timing = request.timing
-        output = json.loads(request.post_data or "{}").get("output", "?")
+        output = callback_name(json.loads(request.post_data or "{}").get("output", "?"))
         callbacks.append(((timing["responseEnd"] - timing["requestStart"]) / 1000, output))
 
     page.on("requestfinished", finished)
@@ -277,7 +284,7 @@ def measure(url: str, username: str, repeats: int) -> dict:
             print(
                 f"  {name:<10} median {results[name]['median_s']:.2f} s"
                 f"  slowest callback {results[name]['slowest_callback_s']:.2f} s"
-                f" ({slowest[2][:60]})",
+                f" ({slowest[2]})",
                 flush=True,
             )
         browser.close()
@@ -310,6 +317,13 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--scale", type=float, default=1.0, help="province data scale")
     parser.add_argument("--skip-province", action="store_true")
+    parser.add_argument(
+        "--demo-database-url", help="measure this database (already holding load_demo's data)"
+    )
+    parser.add_argument(
+        "--province-database-url",
+        help="measure this database (already filled by province.py and publish_indicators)",
+    )
     parser.add_argument("--json", type=Path)
     args, _ = parser.parse_known_args()  # make bench passes every script the same options
     if not Path(CHROMIUM).exists():
@@ -321,6 +335,13 @@ def main() -> int:
             if name == "province" and args.skip_province:
                 continue
             print(f"{name} data:", flush=True)
+            given = getattr(args, f"{name}_database_url")
+            if given:
+                env = environment(given)
+                username = "official" if name == "demo" else province_official(env)
+                with dashboard(env) as url:
+                    report[name] = measure(url, username, args.repeats)
+                continue
             with database(server, f"{prefix}_{name}") as database_url:
                 env = environment(database_url)
                 started = time.monotonic()
