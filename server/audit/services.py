@@ -1,5 +1,6 @@
-"""The one write of the audit app: add an entry. Nothing updates or deletes entries."""
+"""The one write of the audit app: add entries. Nothing updates or deletes entries."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -49,3 +50,34 @@ def audit_record(
         object_repr=object_repr,
         changes=changes or {},
     )
+
+
+def audit_record_many(
+    *,
+    action: str,
+    entries: Iterable[tuple[models.Model, dict]],
+    user: Any,
+    request: Any = None,
+) -> int:
+    """Record the same action by one user on many objects at once: (target, changes) pairs.
+    The entries are those audit_record would write one by one."""
+    request = request if request is not None else current_request()
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    username = user.get_username()[:150] if user is not None else ""
+    ip = client_ip(request)
+    rows = [
+        AuditEntry(
+            action=action,
+            user=user,
+            username=username,
+            ip=ip,
+            object_type=target._meta.label_lower,
+            object_id=str(target.pk),
+            object_repr=str(target)[:200],
+            changes=changes or {},
+        )
+        for target, changes in entries
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scopes import is_district_admin
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from collect.models import Submission
 from registry.models import Town
 from review import selectors
@@ -24,7 +24,7 @@ from review.exceptions import (
     SubmissionNotCurrent,
 )
 from review.models import Notice, NoticeKind, Review, ReviewComment, ReviewPolicy
-from review.states import SENT_BACK, ReviewState, transition_allowed
+from review.states import SENT_BACK, TRANSITIONS, ReviewState, transition_allowed
 
 COMMENT_MAX_LENGTH = 2000
 
@@ -151,24 +151,84 @@ def submission_comment(*, submission: Submission, user: User, body: str) -> Revi
     return entry
 
 
+APPROVE_CHUNK = 500
+
+
 def submissions_approve(*, submissions: QuerySet[Submission], user: User, comment: str = "") -> int:
     """Approve every current submission of ``submissions`` that this user may review and
-    whose state allows it; returns how many changed. Others are left as they are."""
+    whose state allows it; returns how many changed. Others are left as they are.
+
+    One transaction, set-wise per chunk of APPROVE_CHUNK: the same checks, rows, comments,
+    notices and audit entries as submission_review gives each, without its per-row queries
+    (a town's whole filtered queue is one request). Locks are taken as there: the
+    submission rows (is_current read again under the lock, as collect takes it for an
+    edit), then their review rows.
+    """
     comment = _comment_checked(comment)
-    allowed = selectors.reviewable_list_for_user(user=user).filter(
-        pk__in=submissions.values("pk"), is_current=True
+    if not selectors.user_is_reviewer(user):
+        raise ReviewForbidden()
+    approvable = [s for s, targets in TRANSITIONS.items() if ReviewState.APPROVED in targets]
+    candidates = list(
+        selectors.reviewable_list_for_user(user=user)
+        .filter(pk__in=submissions.values("pk"), is_current=True, review__state__in=approvable)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     count = 0
     with transaction.atomic():
-        for submission in allowed:
-            review = _review_locked(submission)
-            if not transition_allowed(review.state, ReviewState.APPROVED):
-                continue
-            _state_set(
-                submission=submission, user=user, state=ReviewState.APPROVED, comment=comment
+        for start in range(0, len(candidates), APPROVE_CHUNK):
+            count += _approve_chunk(
+                ids=candidates[start : start + APPROVE_CHUNK],
+                user=user,
+                comment=comment,
+                approvable=approvable,
             )
-            count += 1
     return count
+
+
+def _approve_chunk(*, ids: list[int], user: User, comment: str, approvable: list[str]) -> int:
+    current = set(
+        Submission.objects.select_for_update()
+        .filter(pk__in=ids, is_current=True)
+        .values_list("pk", flat=True)
+    )
+    reviews = dict(
+        Review.objects.select_for_update()
+        .filter(submission_id__in=current, state__in=approvable)
+        .values_list("submission_id", "state")
+    )
+    if not reviews:
+        return 0
+    decided = sorted(reviews)
+    now = timezone.now()
+    Review.objects.filter(submission_id__in=decided).update(
+        state=ReviewState.APPROVED, changed_by=user, changed_at=now
+    )
+    ReviewComment.objects.bulk_create(
+        ReviewComment(
+            submission_id=pk,
+            author=user,
+            body=comment,
+            state_from=reviews[pk],
+            state_to=ReviewState.APPROVED,
+        )
+        for pk in decided
+    )
+    approved = Submission.objects.filter(pk__in=decided)
+    _indicators_stale(approved)
+    _sent_back_notices_settle(submission_ids=decided)
+    audit_record_many(
+        action=AuditAction.REVIEW_STATE,
+        user=user,
+        entries=(
+            (
+                submission,
+                {"state": [reviews[submission.pk], ReviewState.APPROVED], "comment": comment},
+            )
+            for submission in approved.select_related("form").order_by("pk")
+        ),
+    )
+    return len(decided)
 
 
 def review_policy_set(*, town: Town, counting: str, user: User) -> ReviewPolicy:
