@@ -224,8 +224,11 @@ def trend(
                 "text": labels.TEXT["series_starts"].format(period=series.loc[first, "period"]),
                 "showarrow": True,
                 "arrowhead": 0,
-                "ax": -30,
-                "ay": 24,
+                # Right of and below the point: autorange keeps annotations in view, so a
+                # label to the left would stretch the axis back before the baseline year.
+                "ax": 36,
+                "ay": 30,
+                "xanchor": "left",
                 "font": {"size": 10, "color": "#546e7a"},
             }
         )
