@@ -7,6 +7,7 @@ before the database readers (``etl.pipeline`` does it); the dictionary reader ne
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,13 +37,24 @@ def data_dictionary_read(path: Path = DICTIONARY_CSV) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Registry:
-    admin_villages: pd.DataFrame  # code, name (with the town as one more row)
+    admin_villages: pd.DataFrame  # code, name (with each town as one more row)
     natural_villages: pd.DataFrame
     facilities: pd.DataFrame
     water_bodies: pd.DataFrame
 
+    @property
+    def town_codes(self) -> list[str] | None:
+        """The towns (9-digit codes among ``admin_villages``); None when none is listed."""
+        codes = [c for c in self.admin_villages["code"].astype(str) if len(c) == 9]
+        return sorted(codes) or None
 
-def registry_read(*, baseline: bool = True, town_code: str | None = None) -> Registry:
+
+def registry_read(
+    *,
+    baseline: bool = True,
+    town_code: str | None = None,
+    town_codes: Iterable[str] | None = None,
+) -> Registry:
     """Natural villages, facilities and water bodies as the registry holds them.
 
     The registry follows the field: an accepted submission changes a facility's status, a
@@ -51,7 +63,8 @@ def registry_read(*, baseline: bool = True, town_code: str | None = None) -> Reg
     (``baseline``) the fields changed by submissions are read as they were before the first
     of those changes: the registered state the submissions build on.
 
-    ``town_code`` reads one town only (the dashboard); by default every town.
+    ``town_code`` reads one town only (the dashboard), ``town_codes`` those towns (the
+    incremental publish); by default every town.
     """
     from registry.models import (
         AdministrativeVillage,
@@ -67,13 +80,16 @@ def registry_read(*, baseline: bool = True, town_code: str | None = None) -> Reg
     naturals, links = NaturalVillage.objects.all(), FacilityVillage.objects.all()
     facility_rows, water_rows = SewageFacility.objects.all(), WaterBody.objects.all()
     if town_code is not None:
-        towns, admins = towns.filter(code=town_code), admins.filter(town__code=town_code)
-        naturals = naturals.filter(admin_village__town__code=town_code)
-        links = links.filter(natural_village__admin_village__town__code=town_code)
+        town_codes = [town_code]
+    if town_codes is not None:
+        codes = sorted(set(town_codes))
+        towns, admins = towns.filter(code__in=codes), admins.filter(town__code__in=codes)
+        naturals = naturals.filter(admin_village__town__code__in=codes)
+        links = links.filter(natural_village__admin_village__town__code__in=codes)
         served_here = links.values("facility_id")
         facility_rows = facility_rows.filter(pk__in=served_here)
         links = FacilityVillage.objects.filter(facility_id__in=served_here)
-        water_rows = water_rows.filter(admin_village__town__code=town_code)
+        water_rows = water_rows.filter(admin_village__town__code__in=codes)
     admin_villages = pd.DataFrame.from_records(
         [
             *towns.values("code", "name"),

@@ -102,7 +102,8 @@ class IndicatorOutput:
     table: pd.DataFrame
     basis: pd.DataFrame
     detail_columns: tuple[str, ...] = ()
-    town_details: Mapping[str, dict] = field(default_factory=dict)
+    # period -> ({town code: details}, details of a town not listed): added to town rows
+    town_details: Mapping[str, tuple[dict, dict]] = field(default_factory=dict)
     members: "_Members | None" = None  # the record ids of each row, as integer codes
 
     @functools.cached_property
@@ -217,7 +218,7 @@ def _aggregate(
     targets: pd.DataFrame | Mapping[str, float],
     town_code: str,
     details: Callable[[pd.DataFrame], pd.DataFrame],
-    town_details: Callable[[Period, pd.Timestamp], dict] | None = None,
+    town_details: Callable[[Period, pd.Timestamp], tuple[dict, dict]] | None = None,
     town_codes: Iterable[str] | None = None,
 ) -> IndicatorOutput:
     """Sum ``basis`` per period and area; every town of ``town_codes`` (default
@@ -449,14 +450,15 @@ def _records_lists(table: pd.DataFrame, members: "_Members | None") -> list[list
 
 
 def _details_dicts(
-    table: pd.DataFrame, columns: tuple[str, ...], town_details: Mapping[str, dict]
+    table: pd.DataFrame, columns: tuple[str, ...], town_details: Mapping[str, tuple[dict, dict]]
 ) -> list[dict]:
     """The nested details of each row (``{"by_status": {"normal": 3}, ...}``); town rows get
     their period's ``town_details`` too."""
     names = [c.split(".", 1) for c in columns]
     values = [_plain_numbers(table[c]) for c in columns]
     out = []
-    for n, (level, period) in enumerate(zip(table["level"], table["period"], strict=True)):
+    rows = zip(table["level"], table["period"], table["area_code"], strict=True)
+    for n, (level, period, area) in enumerate(rows):
         nested: dict = {}
         for (outer, *inner), column in zip(names, values, strict=True):
             if inner:
@@ -464,7 +466,8 @@ def _details_dicts(
             else:
                 nested[outer] = column[n]
         if level == "town":
-            nested.update(town_details.get(period, {}))
+            per_town, default = town_details.get(period, ({}, {}))
+            nested.update(per_town.get(area, default))
         out.append(nested)
     return out
 
@@ -497,6 +500,7 @@ def sewage_coverage(
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
     town_code: str = TOWN_CODE,
+    town_codes: Iterable[str] | None = None,
 ) -> IndicatorOutput:
     """T1 农村生活污水治理自然村覆盖率 (SEWAGE_COVERAGE).
 
@@ -550,7 +554,8 @@ def sewage_coverage(
         )
     ]
     basis = _concat(parts, ["households", "households_connected"])
-    relocation = int(villages["is_planned_relocation"].sum())
+    moving = villages.loc[villages["is_planned_relocation"], "admin_village_code"]
+    relocation = town_of(moving, town_code).value_counts()
 
     def details(rows: pd.DataFrame) -> pd.DataFrame:
         return _one_hot(rows["category"], "by_mode", schemas.SEWAGE_MODES).assign(
@@ -565,7 +570,11 @@ def sewage_coverage(
         targets,
         town_code,
         details,
-        town_details=lambda *_: {"excluded_planned_relocation": relocation},
+        town_details=lambda *_: (
+            {t: {"excluded_planned_relocation": int(n)} for t, n in relocation.items()},
+            {"excluded_planned_relocation": 0},
+        ),
+        town_codes=town_codes,
     )
 
 
@@ -591,6 +600,7 @@ def facility_operation(
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
     town_code: str = TOWN_CODE,
+    town_codes: Iterable[str] | None = None,
 ) -> IndicatorOutput:
     """T2 设施正常运行率 (FACILITY_OPERATION).
 
@@ -653,7 +663,15 @@ def facility_operation(
     def details(rows: pd.DataFrame) -> pd.DataFrame:
         return _one_hot(rows["category"], "by_status", FACILITY_CATEGORIES)
 
-    return _aggregate(INDICATORS["FACILITY_OPERATION"], basis, windows, targets, town_code, details)
+    return _aggregate(
+        INDICATORS["FACILITY_OPERATION"],
+        basis,
+        windows,
+        targets,
+        town_code,
+        details,
+        town_codes=town_codes,
+    )
 
 
 def _events_ordered(events: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -873,6 +891,7 @@ def black_water_elimination(
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
     town_code: str = TOWN_CODE,
+    town_codes: Iterable[str] | None = None,
 ) -> IndicatorOutput:
     """T4 黑臭水体消除比例 (BLACK_WATER_ELIMINATION), §4.2 remediation completion rate.
 
@@ -915,11 +934,15 @@ def black_water_elimination(
             rebounds_in_period=rows["rebounded_in_period"].fillna(False).astype(int)
         )
 
-    def town_details(period: Period, cutoff: pd.Timestamp) -> dict:
+    def town_details(period: Period, cutoff: pd.Timestamp) -> tuple[dict, dict]:
         new = observed["water_body_source"].eq("new") & observed["recorded_on"].between(
             period.start, cutoff
         )
-        return {"new_reports_unconfirmed": int(new.sum())}
+        counts = town_of(observed.loc[new, "admin_village_code"], town_code).value_counts()
+        return (
+            {t: {"new_reports_unconfirmed": int(n)} for t, n in counts.items()},
+            {"new_reports_unconfirmed": 0},
+        )
 
     return _aggregate(
         INDICATORS["BLACK_WATER_ELIMINATION"],
@@ -929,6 +952,7 @@ def black_water_elimination(
         town_code,
         details,
         town_details,
+        town_codes=town_codes,
     )
 
 
@@ -945,6 +969,7 @@ def film_recovery(
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
     town_code: str = TOWN_CODE,
+    town_codes: Iterable[str] | None = None,
 ) -> IndicatorOutput:
     """T5 废旧农膜回收率 (FILM_RECOVERY), §5: recovered ÷ used, same area and period.
 
@@ -1015,7 +1040,15 @@ def film_recovery(
             index=rows.index,
         )
 
-    return _aggregate(INDICATORS["FILM_RECOVERY"], basis, windows, targets, town_code, details)
+    return _aggregate(
+        INDICATORS["FILM_RECOVERY"],
+        basis,
+        windows,
+        targets,
+        town_code,
+        details,
+        town_codes=town_codes,
+    )
 
 
 # --------------------------------------------------------------------------- T6
@@ -1041,6 +1074,7 @@ def straw_utilization(
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
     town_code: str = TOWN_CODE,
+    town_codes: Iterable[str] | None = None,
 ) -> IndicatorOutput:
     """T6 秸秆综合利用率 (STRAW_UTILIZATION), §6 [S24]: 利用量 ÷ 可收集资源量.
 
@@ -1109,7 +1143,15 @@ def straw_utilization(
             index=rows.index,
         )
 
-    return _aggregate(INDICATORS["STRAW_UTILIZATION"], basis, windows, targets, town_code, details)
+    return _aggregate(
+        INDICATORS["STRAW_UTILIZATION"],
+        basis,
+        windows,
+        targets,
+        town_code,
+        details,
+        town_codes=town_codes,
+    )
 
 
 # --------------------------------------------------------------------------- all
@@ -1125,19 +1167,36 @@ def all_indicators(
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
     town_code: str = TOWN_CODE,
+    town_codes: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, IndicatorOutput]:
     """Every indicator for the same periods, targets and cut-off; ``tables`` is a
-    ``tidy.TidyTables``."""
+    ``tidy.TidyTables``. ``town_codes``: the towns that get a row in every period (default
+    ``town_code``); ``progress`` is called with each indicator's code when it is done."""
     periods = list(periods)
-    common = {"periods": periods, "targets": targets, "as_of": as_of, "town_code": town_code}
-    return {
-        "SEWAGE_COVERAGE": sewage_coverage(natural_villages, tables.coverage_surveys, **common),
-        "FACILITY_OPERATION": facility_operation(facilities, tables.inspections, **common),
-        "BLACK_WATER_ELIMINATION": black_water_elimination(
+    common = {
+        "periods": periods,
+        "targets": targets,
+        "as_of": as_of,
+        "town_code": town_code,
+        "town_codes": None if town_codes is None else list(town_codes),
+    }
+    steps = {
+        "SEWAGE_COVERAGE": lambda: sewage_coverage(
+            natural_villages, tables.coverage_surveys, **common
+        ),
+        "FACILITY_OPERATION": lambda: facility_operation(facilities, tables.inspections, **common),
+        "BLACK_WATER_ELIMINATION": lambda: black_water_elimination(
             water_bodies, tables.water_observations, **common
         ),
-        "FILM_RECOVERY": film_recovery(tables.film_records, tables.film_entries, **common),
-        "STRAW_UTILIZATION": straw_utilization(
+        "FILM_RECOVERY": lambda: film_recovery(tables.film_records, tables.film_entries, **common),
+        "STRAW_UTILIZATION": lambda: straw_utilization(
             tables.straw_records, tables.burning_sites, **common
         ),
     }
+    outputs = {}
+    for code, step in steps.items():
+        outputs[code] = step()
+        if progress:
+            progress(code)
+    return outputs

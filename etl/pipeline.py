@@ -7,7 +7,7 @@ lives here.
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -49,11 +49,32 @@ def compute(
 ) -> RunResult:
     """Tidy the raw submissions, check them against the registry and compute every
     indicator for ``periods``."""
+    return tables_compute(
+        tables=tidy.tidy_submissions(raw, dictionary),
+        registry=registry,
+        periods=periods,
+        targets=targets,
+        as_of=as_of,
+    )
+
+
+def tables_compute(
+    *,
+    tables: tidy.TidyTables,
+    registry: Registry,
+    periods: Iterable[str],
+    targets: pd.DataFrame | Mapping[str, float],
+    as_of: dt.date,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Check tidy tables against the registry and compute every indicator for ``periods``;
+    ``progress`` is called with each indicator's code once it is done."""
     tables = tidy.registry_check(
-        tidy.tidy_submissions(raw, dictionary),
+        tables,
         natural_villages=registry.natural_villages,
         facilities=registry.facilities,
         water_bodies=registry.water_bodies,
+        admin_villages=registry.admin_villages,
     )
     outputs = indicators.all_indicators(
         natural_villages=registry.natural_villages,
@@ -63,6 +84,8 @@ def compute(
         periods=periods,
         targets=targets,
         as_of=as_of,
+        town_codes=registry.town_codes,
+        progress=progress,
     )
     return RunResult(as_of=as_of, registry=registry, tables=tables, outputs=outputs)
 
@@ -78,23 +101,50 @@ def database_compute(
     periods: Iterable[str],
     targets: pd.DataFrame | Mapping[str, float],
     progress: bool = False,
+    town_codes: Iterable[str] | None = None,
 ) -> RunResult:
-    """Read the database (submissions, registry, data dictionary) and ``compute``."""
-    steps = tqdm(total=3, desc="etl", disable=not progress)
+    """Bring the tidy store up to date (``etl.store.refresh``), read its rows that count and
+    the registry (of ``town_codes`` only when given) and compute every indicator."""
     extract.django_setup()
-    raw = extract.submissions_read()
-    registry = extract.registry_read()
-    dictionary = extract.data_dictionary_read()
+    from etl import store
+
+    steps = tqdm(
+        total=3 + len(indicators.INDICATORS), desc="etl", unit="step", disable=not progress
+    )
+    steps.set_postfix_str("整理新提交")
+    batches = None
+
+    def tidied(done: int, total: int) -> None:
+        nonlocal batches
+        if batches is None and progress:
+            batches = tqdm(total=total, desc="整理提交", unit="份", leave=False)
+        if batches is not None:
+            batches.update(done - batches.n)
+
+    store.refresh(progress=tidied)
+    if batches is not None:
+        batches.close()
     steps.update()
-    result = compute(
-        raw=raw,
-        dictionary=dictionary,
+    towns = None if town_codes is None else sorted(set(town_codes))
+    steps.set_postfix_str("读取整理后数据")
+    tables = store.tables_read(towns)
+    steps.update()
+    steps.set_postfix_str("读取名录")
+    registry = extract.registry_read(town_codes=towns)
+    steps.update()
+
+    def computed(code: str) -> None:
+        steps.set_postfix_str(code)
+        steps.update()
+
+    result = tables_compute(
+        tables=tables,
         registry=registry,
         periods=periods,
         targets=targets,
         as_of=as_of,
+        progress=computed,
     )
-    steps.update(2)
     steps.close()
     return result
 

@@ -35,6 +35,9 @@ RENAMES = {
     "facility": "facility_code",
     "water_body": "water_body_code",
 }
+# Answers naming a registry row: their form's choice list is a copy of the registry made when
+# the form was built; registry_check decides whether the code is known.
+REGISTRY_REFERENCES = {"admin_village"}
 SKIP_TYPES = {"start", "end", "username", "deviceid", "image", "note", "group", "repeat"}
 # Calculates are recomputed, not read; these are kept only to compare with our own result.
 KEPT_CALCULATES = {"status_class": "form_status_class"}
@@ -382,6 +385,8 @@ def _field_columns(f, values: list, meta: pd.DataFrame, spec: FormSpec, issues) 
     else:
         text = raw.map(lambda v: None if v is None else str(v).strip())
         choices = set(str(f.choice_values or "").split())
+        if f.name in REGISTRY_REFERENCES:
+            choices = set()  # checked against the registry (registry_check), not the form
         if choices and f.type.startswith("select_one"):
             bad = present & ~text.isin(choices)
             reason = "invalid_choice"
@@ -513,9 +518,39 @@ def registry_check(
     natural_villages: pd.DataFrame,
     facilities: pd.DataFrame,
     water_bodies: pd.DataFrame,
+    admin_villages: pd.DataFrame | None = None,
 ) -> TidyTables:
     """Leave out submissions that name a facility, natural village or registered water body
-    the registry does not have, and report them (``unknown_<thing>``, excluded)."""
+    the registry does not have, and report them (``unknown_<thing>``, excluded). With
+    ``admin_villages`` an unknown administrative village is reported too (``unknown_
+    admin_village``): the submission is excluded where the village is required (film, straw),
+    else only the code is blanked."""
+    frames = {name: getattr(tables, name) for name in FRAME_SCHEMAS}
+    issues = []
+    if admin_villages is not None:
+        known = set(admin_villages["code"])
+        for spec in FORM_SPECS.values():
+            frame = frames[spec.frame]
+            unknown = frame["admin_village_code"].notna() & ~frame["admin_village_code"].isin(known)
+            if not unknown.any():
+                continue
+            action = "excluded" if spec.excludes("admin_village_code") else "blanked"
+            issues += [
+                {
+                    "instance_id": row.instance_id,
+                    "form_id": spec.form_id,
+                    "form_version": row.form_version,
+                    "field": f"{ROOT}admin_village",
+                    "value": row.admin_village_code,
+                    "reason": "unknown_admin_village",
+                    "action": action,
+                }
+                for row in frame.loc[unknown].itertuples()
+            ]
+            if action == "blanked":
+                frame = frame.copy()
+                frame.loc[unknown, "admin_village_code"] = None
+                frames[spec.frame] = frame
     checks = [
         ("inspections", "facility_code", set(facilities["code"]), "facility"),
         (
@@ -526,8 +561,6 @@ def registry_check(
         ),
         ("water_observations", "water_body_code", set(water_bodies["code"]), "water_body"),
     ]
-    frames = {name: getattr(tables, name) for name in FRAME_SCHEMAS}
-    issues = []
     for frame_name, column, known, thing in checks:
         frame = frames[frame_name]
         unknown = frame[column].notna() & ~frame[column].isin(known)
@@ -544,7 +577,7 @@ def registry_check(
             }
             for row in frame.loc[unknown].itertuples()
         ]
-    dropped = {issue["instance_id"] for issue in issues}
+    dropped = {issue["instance_id"] for issue in issues if issue["action"] == "excluded"}
     for name, frame in frames.items():
         frames[name] = frame.loc[~frame["instance_id"].isin(dropped)].reset_index(drop=True)
     data_quality = pd.concat(

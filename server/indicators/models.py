@@ -116,3 +116,45 @@ class AlertThreshold(models.Model):
         error = thresholds_check({**others, self.code: self.value})
         if error:
             raise ValidationError({"value": error})
+
+
+class TidyRow(models.Model):
+    """One row of one tidy ETL table (``etl.tidy``) for one submission, kept so the
+    indicators are recomputed from these compact rows instead of parsing every submission's
+    answers again (``etl.store``). ``line`` is the row as CSV in the columns of its table's
+    schema. ``is_current`` and ``review_state`` follow the submission (an edit, a review
+    decision); the rows of a deleted submission go with it.
+    """
+
+    submission = models.ForeignKey(
+        "collect.Submission", on_delete=models.CASCADE, related_name="+", verbose_name="提交"
+    )
+    frame = models.CharField("表", max_length=24)
+    town_code = models.CharField("镇代码", max_length=9, blank=True)
+    is_current = models.BooleanField("当前版本", default=True)
+    review_state = models.CharField("审核状态", max_length=20, blank=True)
+    line = models.TextField("行(CSV)")
+
+    class Meta:
+        verbose_name = "整理后数据行"
+        verbose_name_plural = "整理后数据行"
+        indexes = [models.Index(fields=["frame", "town_code"], name="tidy_row_frame_town")]
+
+    def __str__(self) -> str:
+        return f"{self.frame} #{self.submission_id}"
+
+
+class TidyStoreState(models.Model):
+    """How far ``TidyRow`` has followed the submissions (a single row)."""
+
+    version = models.CharField("整理规则版本", max_length=64)
+    last_submission_id = models.BigIntegerField("已整理到的提交ID", default=0)
+    last_review_at = models.DateTimeField("已跟随的审核时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "整理数据状态"
+        verbose_name_plural = "整理数据状态"
+
+    def __str__(self) -> str:
+        return f"{self.version} ≤ #{self.last_submission_id}"

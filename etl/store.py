@@ -1,0 +1,355 @@
+"""The tidy store: every submission's tidy rows, kept in the server database.
+
+Parsing a million submissions' answers takes longer than any indicator (PostgreSQL alone
+needs ~17 s to hand out a million answers JSON documents), so ``etl.tidy`` runs once per
+submission and its output is kept in ``indicators.TidyRow``: one row per row of a tidy table
+(``inspections``, ``inspection_faults`` ... and the ``data_quality`` report), the row as a
+CSV line in its schema's columns, with the submission's town, whether it is the current
+version and its review state.
+
+- ``refresh()`` tidies the submissions that arrived since the last call (by id), marks the
+  versions an edit replaced as not current and copies review decisions made since; it
+  returns the towns whose data changed. A change of the tidy rules (``RULES_VERSION``) or of
+  the data dictionary rebuilds everything.
+- ``tables_read(town_codes)`` reads the rows that count (current, not rejected, approved
+  where the town counts approved submissions only) back into ``tidy.TidyTables``, exactly
+  as ``tidy.tidy_submissions`` returned them.
+
+Which submissions count is decided at read time, so a review decision or a town's counting
+rule takes effect without tidying anything again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from etl import extract, schemas, tidy
+
+# Bump when etl.tidy changes what it produces for the same answers: the store is rebuilt.
+RULES_VERSION = "1"
+BATCH = 5000
+FRAMES: dict[str, object] = {**tidy.FRAME_SCHEMAS, "data_quality": schemas.DATA_QUALITY_ISSUES}
+FRAME_FORMS = {
+    **{spec.frame: spec.form_id for spec in tidy.FORM_SPECS.values()},
+    **{
+        frame: spec.form_id
+        for spec in tidy.FORM_SPECS.values()
+        for frame, _ in spec.repeats.values()
+    },
+}
+
+
+@dataclass
+class Changes:
+    """What ``refresh`` did: submissions tidied, towns whose rows changed, full rebuild."""
+
+    tidied: int = 0
+    towns: set[str] = field(default_factory=set)
+    rebuilt: bool = False
+
+
+def rules_version() -> str:
+    digest = hashlib.md5(RULES_VERSION.encode())
+    digest.update(extract.DICTIONARY_CSV.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _dictionary(version: str) -> pd.DataFrame:
+    return extract.data_dictionary_read()
+
+
+def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
+    """Bring the tidy rows up to date with the submissions (see the module)."""
+    from django.db import transaction
+    from django.db.models import Max
+
+    from collect.models import Submission
+    from indicators.models import TidyRow, TidyStoreState
+    from review.models import Review
+
+    changes = Changes()
+    version = rules_version()
+    with transaction.atomic():
+        state, _ = TidyStoreState.objects.select_for_update().get_or_create(
+            pk=1, defaults={"version": version}
+        )
+        if state.version != version:
+            TidyRow.objects.all().delete()
+            state.version, state.last_submission_id, state.last_review_at = version, 0, None
+            changes.rebuilt = True
+        top = Submission.objects.aggregate(top=Max("pk"))["top"] or 0
+        if top > state.last_submission_id:
+            pending = Submission.objects.filter(pk__gt=state.last_submission_id, pk__lte=top)
+            total = pending.count()
+            start = state.last_submission_id
+            while start < top:
+                ids = list(
+                    pending.filter(pk__gt=start).order_by("pk").values_list("pk", flat=True)[:BATCH]
+                )
+                if not ids:
+                    break
+                towns = _tidy_batch(ids)
+                changes.towns |= towns
+                changes.tidied += len(ids)
+                start = ids[-1]
+                if progress:
+                    progress(changes.tidied, total)
+            # An edit makes the version it replaces non-current.
+            replaced = Submission.objects.filter(
+                pk__gt=state.last_submission_id, replaces__isnull=False
+            ).values("replaces_id")
+            TidyRow.objects.filter(submission_id__in=replaced, is_current=True).update(
+                is_current=False
+            )
+            state.last_submission_id = top
+        reviews = Review.objects.all()
+        if state.last_review_at is not None:
+            reviews = reviews.filter(changed_at__gt=state.last_review_at)
+        latest = reviews.aggregate(at=Max("changed_at"))["at"]
+        if latest is not None and not changes.rebuilt:
+            decided = dict(reviews.values_list("submission_id", "state"))
+            rows = TidyRow.objects.filter(submission_id__in=list(decided))
+            changes.towns |= set(rows.values_list("town_code", flat=True).distinct())
+            for review_state in set(decided.values()):
+                ids = [pk for pk, s in decided.items() if s == review_state]
+                for chunk in range(0, len(ids), BATCH):
+                    TidyRow.objects.filter(submission_id__in=ids[chunk : chunk + BATCH]).exclude(
+                        review_state=review_state
+                    ).update(review_state=review_state)
+        if latest is not None:
+            state.last_review_at = max(latest, state.last_review_at or latest)
+        state.save()
+    return changes
+
+
+def _tidy_batch(ids: list[int]) -> set[str]:
+    """Tidy the submissions ``ids`` and store their rows; the towns they belong to."""
+    from collect.models import Submission
+
+    rows = list(
+        Submission.objects.filter(pk__in=ids).values_list(
+            "pk",
+            "instance_id",
+            "answers",
+            "is_current",
+            "form__form_id",
+            "form_version__version",
+            "received_at",
+            "submitted_by__username",
+            "review__state",
+            "admin_village__town__code",
+            "submitted_by__town__code",
+        )
+    )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "pk",
+            "instance_id",
+            "answers",
+            "is_current",
+            "form_id",
+            "form_version",
+            "submitted_at",
+            "submitter",
+            "state",
+            "village_town",
+            "submitter_town",
+        ],
+    )
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True).dt.tz_localize(None)
+    frame["town"] = (
+        frame["village_town"]
+        .where(frame["village_town"].notna(), frame["submitter_town"])
+        .fillna("")
+    )
+    # Tidy every version as if it counted; what counts is decided when reading.
+    raw = frame.assign(is_current=True, review_state=None, approved_only=False)
+    tables = tidy.tidy_submissions(raw, _dictionary(rules_version()))
+    key = {
+        (form_id, instance_id): (pk, town, current, state or "")
+        for pk, instance_id, form_id, town, current, state in zip(
+            frame["pk"],
+            frame["instance_id"],
+            frame["form_id"],
+            frame["town"],
+            frame["is_current"],
+            frame["state"],
+            strict=True,
+        )
+    }
+    stored = []
+    for name, schema in FRAMES.items():
+        table = getattr(tables, name)
+        if table.empty:
+            continue
+        forms = table["form_id"] if name == "data_quality" else [FRAME_FORMS[name]] * len(table)
+        for form_id, instance_id, line in zip(
+            forms, table["instance_id"], _lines(table, list(schema.columns)), strict=True
+        ):
+            pk, town, current, state = key[(form_id, instance_id)]
+            stored.append((pk, name, town, bool(current), state, line))
+    _rows_write(stored)
+    return set(frame["town"])
+
+
+def _lines(table: pd.DataFrame, columns: list[str]) -> list[str]:
+    """Each row of ``table`` as one CSV line (missing values empty)."""
+    values = {}
+    for column in columns:
+        series = table[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            text = series.dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+            values[column] = text.where(series.notna(), None).to_numpy(dtype=object)
+        else:
+            values[column] = series.astype(object).where(series.notna(), None).to_numpy()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    lines = []
+    for row in zip(*(values[c] for c in columns), strict=True):
+        writer.writerow(row)
+        lines.append(buffer.getvalue()[:-1])
+        buffer.seek(0)
+        buffer.truncate()
+    return lines
+
+
+def _rows_write(rows: list[tuple]) -> None:
+    from django.db import connection
+
+    from indicators.models import TidyRow
+
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        table = TidyRow._meta.db_table
+        columns = "submission_id, frame, town_code, is_current, review_state, line"
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    TidyRow.objects.bulk_create(
+        [
+            TidyRow(
+                submission_id=pk,
+                frame=frame,
+                town_code=town,
+                is_current=current,
+                review_state=state,
+                line=line,
+            )
+            for pk, frame, town, current, state, line in rows
+        ],
+        batch_size=1000,
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def tables_read(town_codes: Iterable[str] | None = None) -> tidy.TidyTables:
+    """The stored tidy rows that count, as ``tidy.TidyTables`` (of ``town_codes`` only when
+    given)."""
+    from review.models import CountingRule, ReviewPolicy
+
+    approved_only = set(
+        ReviewPolicy.objects.filter(counting=CountingRule.APPROVED_ONLY).values_list(
+            "town__code", flat=True
+        )
+    )
+    towns = None if town_codes is None else sorted(set(town_codes))
+    frames = {
+        name: frame_read(name, schema, towns, approved_only) for name, schema in FRAMES.items()
+    }
+    return tidy.TidyTables(**frames)
+
+
+def counting_sql(town_codes: list[str] | None, approved_only: set[str]) -> tuple[str, list]:
+    """The WHERE clause of the rows that count (``tidy.submissions_that_count``'s rule)."""
+    where = ["frame = %s", "is_current", "review_state <> %s"]
+    params: list = ["rejected"]
+    if approved_only:
+        marks = ", ".join(["%s"] * len(approved_only))
+        where.append(f"(town_code NOT IN ({marks}) OR review_state = %s)")
+        params += [*sorted(approved_only), "approved"]
+    if town_codes is not None:
+        if not town_codes:
+            where.append("1 = 0")
+        else:
+            where.append(f"town_code IN ({', '.join(['%s'] * len(town_codes))})")
+            params += town_codes
+    return " AND ".join(where), params
+
+
+def frame_read(
+    name: str, schema, town_codes: list[str] | None, approved_only: set[str]
+) -> pd.DataFrame:
+    from django.db import connection
+
+    from indicators.models import TidyRow
+
+    where, params = counting_sql(town_codes, approved_only)
+    sql = f'SELECT line FROM "{TidyRow._meta.db_table}" WHERE {where} ORDER BY submission_id, id'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [name, *params])
+        lines = [row[0] for row in cursor.fetchall()]
+    if not lines:
+        return schemas.empty(schema)
+    columns = list(schema.columns)
+    text = "\n".join(lines)
+    del lines
+    frame = pd.read_csv(
+        io.StringIO(text),
+        names=columns,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+    )
+    return _typed(frame, schema)
+
+
+def _typed(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    """The string columns read back as the schema's dtypes (the rows were valid when
+    stored, so no element-wise check is repeated)."""
+    for name, column in schema.columns.items():
+        kind = str(column.dtype)
+        values = frame[name]
+        if kind.startswith("datetime64"):
+            frame[name] = pd.to_datetime(values, format="%Y-%m-%d %H:%M:%S.%f")
+        elif kind in ("float64", "float"):
+            frame[name] = values.astype(float)
+        elif kind == "Int64":
+            frame[name] = pd.to_numeric(values).astype("Int64")
+        elif kind in ("int64", "int"):
+            frame[name] = values.astype(np.int64)
+        elif kind == "boolean":
+            frame[name] = values.map({"True": True, "False": False}).astype("boolean")
+        elif kind == "bool":
+            frame[name] = values.map({"True": True, "False": False}).astype(bool)
+        else:
+            frame[name] = values.astype(object).where(values.notna(), None)
+    return frame
+
+
+def store_size() -> int:
+    from indicators.models import TidyRow
+
+    return TidyRow.objects.count()
+
+
+def today() -> dt.date:  # pragma: no cover - the one clock read, for callers
+    return dt.date.today()
