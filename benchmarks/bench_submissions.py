@@ -1,19 +1,24 @@
 """Submission throughput of the OpenRosa server against a bare baseline, on PostgreSQL.
 
     .venv/bin/python benchmarks/bench_submissions.py [--submissions 10000] [--clients 32]
+        [--registry-follow off|on] [--form sewage_facility_inspection]
 
 What it does, all on loopback:
 1. PostgreSQL: a throwaway database on the server DATABASE_URL names, or (when unset)
    a throwaway cluster started from /usr/lib/postgresql/*/bin like .ci/run does.
-2. migrate, load_demo, publish the real sewage_facility_inspection form.
+2. migrate, load_demo (registry and five years of history), publish the real form.
 3. gunicorn with 2 workers serves the Django project; many concurrent clients POST
    /submission as ODK Collect does (HTTP Digest with a cached nonce and a counting nc,
-   multipart with a ~5 KB instance and a 200 KB photo). Every instance is new.
+   multipart with a ~5 KB instance and a 200 KB photo). Every instance is new; they are
+   spread over the facilities (or natural villages) of the worker's scope.
    The RSS of each worker is sampled once a second.
+   --registry-follow off (default) leaves the registry's follow-up of each submission to
+   publish_indicators --watch (see django_without_registry_follow.py); on measures it too.
 4. gunicorn with the same 2 workers serves benchmarks/bare_app.py, which writes the same
    two rows and the same file with no framework, authentication, parsing or checks.
-5. Prints throughput, p50/p99 latency, the ratio Django/bare and worker memory; checks
-   that the database holds exactly one row per submission sent.
+5. Prints throughput, p50/p99 latency, the ratio Django/bare, the client's own CPU per
+   request and worker memory; checks that the database holds exactly one row per
+   submission sent.
 """
 
 import argparse
@@ -43,6 +48,7 @@ PASSWORD = "zouqu-demo"
 USERNAME = "worker"
 PHOTO_BYTES = 200 * 1024
 INSTANCE_BYTES = 5 * 1024
+DEVICE_ID = "collect:bench"
 
 
 def free_port() -> int:
@@ -105,7 +111,8 @@ def manage(env: dict, *args: str) -> str:
 def gunicorn(env: dict, app: str, chdir: str, args: argparse.Namespace, log: Path):
     port = free_port()
     command = [
-        GUNICORN, app, "--chdir", chdir, "--bind", f"127.0.0.1:{port}",
+        GUNICORN, app, "--chdir", chdir, "--pythonpath", str(REPO / "server"),
+        "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers), "--worker-class", args.worker_class,
         "--threads", str(args.threads), "--timeout", "120", "--backlog", "2048",
     ]  # fmt: skip
@@ -157,16 +164,44 @@ class RssSampler(threading.Thread):
                     self.samples.setdefault(pid, []).append(rss_kib(pid))
 
 
-def instance_template() -> tuple[bytes, str, str]:
-    """A ~5 KB instance of the real inspection form naming one photo; its instanceID."""
+def instance_templates(form_id: str, scope: list[dict]) -> list[tuple[bytes, str, str]]:
+    """~5 KB instances of a real form, one per place in the worker's scope (facilities for
+    the inspection form, natural villages otherwise), each naming one photo: (xml,
+    instanceID to replace, photo name). Spreading the submissions over the registry keeps
+    the per-facility history realistic instead of piling 10,000 inspections on one."""
     from forms.samples import sample_instance
 
-    sample = sample_instance(FORM_ID, seed=0, overrides={"remarks": ""})
-    padding = INSTANCE_BYTES - len(sample.xml)
-    sample = sample_instance(
-        FORM_ID, seed=0, overrides={"remarks": "巡查记录：设施运行平稳。" * (padding // 36)}
-    )
-    return sample.xml, sample.instance_id, sample.attachments[0]
+    templates = []
+    for seed, registry in enumerate(scope):
+        sample = sample_instance(form_id, seed=seed, overrides={"remarks": ""}, registry=registry)
+        padding = INSTANCE_BYTES - len(sample.xml)
+        remarks = "巡查记录：设施运行平稳。" * max(0, padding // 36)
+        sample = sample_instance(
+            form_id, seed=seed, overrides={"remarks": remarks}, registry=registry
+        )
+        if sample.attachments:
+            templates.append((sample.xml, sample.instance_id, sample.attachments[0]))
+    if not templates:
+        raise SystemExit(f"no sample of {form_id} with a photo")
+    return templates
+
+
+SCOPE_QUERY = """
+import json
+from accounts.models import User
+from accounts.scopes import facilities_for_user, natural_villages_for_user
+user = User.objects.get(username="{user}")
+if "{form}" == "sewage_facility_inspection":
+    rows = []
+    for f in facilities_for_user(user=user).filter(in_service=True).order_by("code"):
+        v = f.natural_villages.filter(admin_village__workers=user).order_by("code").first()
+        rows.append(dict(facility=f.code, facility_process_type=f.process_type,
+                         natural_village=v.code, admin_village=v.admin_village.code))
+else:
+    rows = [dict(natural_village=v.code, admin_village=v.admin_village.code)
+            for v in natural_villages_for_user(user=user).order_by("code")]
+print(json.dumps(rows))
+"""
 
 
 class Digest:
@@ -194,18 +229,20 @@ class Digest:
         )
 
 
-def run_load(port: int, total: int, clients: int, *, digest: bool) -> dict:
+def run_load(
+    port: int, total: int, clients: int, templates: list[tuple[bytes, str, str]], *, digest: bool
+) -> dict:
     """POST `total` new submissions from `clients` threads; latencies in seconds."""
-    xml, template_id, photo_name = instance_template()
     photo = random.Random(7).randbytes(PHOTO_BYTES)
     boundary = uuid.uuid4().hex
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     counter = iter(range(total))
-    uri = "/submission?deviceID=collect:bench"
+    uri = f"/submission?deviceID={DEVICE_ID}"
 
-    def body_for() -> bytes:
+    def body_for(index: int = 0) -> bytes:
+        xml, template_id, photo_name = templates[index % len(templates)]
         instance = xml.replace(template_id.encode(), f"uuid:{uuid.uuid4()}".encode())
         return b"".join(
             [
@@ -232,7 +269,7 @@ def run_load(port: int, total: int, clients: int, *, digest: bool) -> dict:
                 index = next(counter, None)
             if index is None:
                 break
-            body = body_for()
+            body = body_for(index)
             headers = {
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
                 "X-OpenRosa-Version": "1.0",
@@ -261,12 +298,14 @@ def run_load(port: int, total: int, clients: int, *, digest: bool) -> dict:
                 statuses[response.status] = statuses.get(response.status, 0) + 1
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu_started = time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_started
     latencies.sort()
     return {
         "submissions": len(latencies),
@@ -276,17 +315,20 @@ def run_load(port: int, total: int, clients: int, *, digest: bool) -> dict:
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
         "statuses": statuses,
         "body_bytes": len(body_for()),
+        # CPU the load generator itself used per request (it shares the machine's cores).
+        "client_cpu_ms_per_request": round(client_cpu / max(1, len(latencies)) * 1000, 2),
     }
 
 
-def count_rows(database_url: str, prefix: str) -> tuple[int, int]:
+def count_rows(database_url: str, device_id: str) -> tuple[int, int]:
+    """Rows and distinct instanceIDs the benchmark's device sent (not the demo history)."""
     import psycopg
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
             "SELECT count(*), count(DISTINCT instance_id) FROM collect_submission"
-            " WHERE instance_id LIKE %s",
-            (f"{prefix}%",),
+            " WHERE device_id = %s",
+            (device_id,),
         ).fetchone()
     return rows[0], rows[1]
 
@@ -299,6 +341,20 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--form",
+        default=FORM_ID,
+        help="questionnaire to post (the inspection form, which the registry follows, "
+        "or agri_film_recovery, which it does not)",
+    )
+    parser.add_argument(
+        "--registry-follow",
+        choices=["on", "off"],
+        default="off",
+        help="on: the registry recomputes the facility of every submission in the request, "
+        "as the server does by default; off: left to publish_indicators --watch "
+        "(see django_without_registry_follow.py)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -318,26 +374,35 @@ def main() -> int:
             }
             manage(env, "migrate", "--noinput")
             manage(env, "load_demo")
-            manage(env, "publish_form", str(REPO / "forms" / f"{FORM_ID}.xlsx"))
+            manage(env, "publish_form", str(REPO / "forms" / f"{args.form}.xlsx"))
+            scope = json.loads(
+                manage(env, "shell", "-c", SCOPE_QUERY.format(user=USERNAME, form=args.form))
+                .strip()
+                .splitlines()[-1]
+            )
+            templates = instance_templates(args.form, scope)
             ids = manage(
                 env,
                 "shell",
                 "-c",
                 "from collect.models import Form; from accounts.models import User; "
-                f"f = Form.objects.get(form_id='{FORM_ID}'); "
+                f"f = Form.objects.get(form_id='{args.form}'); "
                 f"print(f.pk, f.current_version_id, User.objects.get(username='{USERNAME}').pk)",
             ).split()[-3:]
 
-            with gunicorn(env, "config.wsgi:application", "server", args, work / "django.log") as (
-                port,
-                master,
-            ):
+            app = (
+                "config.wsgi:application"
+                if args.registry_follow == "on"
+                else "django_without_registry_follow:application"
+            )
+            chdir = "server" if args.registry_follow == "on" else "benchmarks"
+            with gunicorn(env, app, chdir, args, work / "django.log") as (port, master):
                 sampler = RssSampler(master)
                 sampler.start()
-                django = run_load(port, args.submissions, args.clients, digest=True)
+                django = run_load(port, args.submissions, args.clients, templates, digest=True)
                 sampler.stopped.set()
                 sampler.join()
-            stored, distinct = count_rows(database_url, "uuid:")
+            stored, distinct = count_rows(database_url, DEVICE_ID)
 
             bare_env = {
                 **env,
@@ -351,7 +416,7 @@ def main() -> int:
                 port,
                 _,
             ):
-                bare = run_load(port, args.bare_submissions, args.clients, digest=False)
+                bare = run_load(port, args.bare_submissions, args.clients, templates, digest=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
