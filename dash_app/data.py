@@ -9,8 +9,8 @@ functions, and the indicator values the server published. No Dash imports.
   ``manage.py publish_indicators`` (``indicators.IndicatorSnapshot``, what the indicator API
   serves), so the dashboard and the API cannot disagree. Kept per process until the data
   change (a fingerprint of the town's submissions, registry, published values and alert
-  thresholds, checked at most every ``RECHECK_SECONDS``). Nothing here re-implements an
-  indicator rule.
+  thresholds, checked in the background at most every ``RECHECK_SECONDS``). Nothing here
+  re-implements an indicator rule.
 - The other functions are pure selections of a ``Dataset`` for one page.
 """
 
@@ -199,8 +199,10 @@ class Dataset:
         return not self.area_results.empty
 
 
-_CACHE: OrderedDict[str, tuple[float, Dataset]] = OrderedDict()
-_LOCK = threading.Lock()
+_CACHE: OrderedDict[str, tuple[float, Dataset]] = OrderedDict()  # town -> (checked, dataset)
+_LOCK = threading.Lock()  # guards _CACHE and _REFRESHING; never held while reading data
+_BUILD_LOCK = threading.Lock()  # one read of the data at a time
+_REFRESHING: set[str] = set()
 
 
 def today() -> dt.date:
@@ -221,60 +223,100 @@ def dashboard_periods(as_of: dt.date, first_year: int = FIRST_YEAR) -> list[str]
 
 
 def dataset(town_code: str) -> Dataset:
-    """The town's dataset, read again only when its data, the published values or the
-    thresholds changed, or the date did."""
+    """The town's dataset. Read once per process and date; after that, a page never waits
+    for the check whether the data changed: when the last check is older than
+    ``RECHECK_SECONDS`` the cached dataset is returned at once and a background thread checks
+    the fingerprint and, if it changed, reads the data again (a change shows on the next
+    page view after that, within seconds)."""
     as_of = today()
     with _LOCK:
-        checked, cached = _CACHE.get(town_code, (0.0, None))
-        if (
-            cached is not None
-            and cached.as_of == as_of
-            and time.monotonic() - checked < RECHECK_SECONDS
-        ):
+        entry = _CACHE.get(town_code)
+        if entry is not None and entry[1].as_of == as_of:
             _CACHE.move_to_end(town_code)
-            return cached
-        registry, places = _read_registry(town_code)
-        area_codes = _area_codes(town_code, places)
-        periods = dashboard_periods(as_of)
-        targets, thresholds = targets_read(), thresholds_read()
-        fingerprint = _fingerprint(
-            [
-                _submissions_state(town_code),
-                _published_state(area_codes, periods),
-                pd.DataFrame([targets]),
-                pd.DataFrame([thresholds]),
-            ],
-            registry,
-            places,
-        )
-        if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
-            _CACHE[town_code] = (time.monotonic(), cached)
-            _CACHE.move_to_end(town_code)
-            return cached
-        from etl import extract
-        from registry.models import Town
+            if time.monotonic() - entry[0] >= RECHECK_SECONDS:
+                _refresh_later(town_code)
+            return entry[1]
+    with _BUILD_LOCK:
+        with _LOCK:
+            entry = _CACHE.get(town_code)
+        if entry is not None and entry[1].as_of == as_of:  # built while we waited
+            return entry[1]
+        fresh = _load(town_code, as_of, entry[1] if entry is not None else None)
+        _store(town_code, fresh)
+        return fresh
 
-        results, published_as_of = published_read(area_codes, periods)
-        fresh = dataset_compute(
-            town_code=town_code,
-            town_name=Town.objects.get(code=town_code).name,
-            as_of=as_of,
-            raw=extract.submissions_read(where=_town_submissions(town_code)),
-            dictionary=extract.data_dictionary_read(),
-            registry=registry,
-            places=places,
-            results=results,
-            coverage_modes=coverage_modes_read(places["admin_villages"]["code"], periods),
-            targets=targets,
-            thresholds=thresholds,
-            fingerprint=fingerprint,
-            published_as_of=published_as_of,
-        )
-        _CACHE[town_code] = (time.monotonic(), fresh)
+
+def _store(town_code: str, ds: Dataset) -> None:
+    with _LOCK:
+        _CACHE[town_code] = (time.monotonic(), ds)
         _CACHE.move_to_end(town_code)
         while len(_CACHE) > CACHED_TOWNS:
             _CACHE.popitem(last=False)
-        return fresh
+
+
+def _refresh_later(town_code: str) -> None:
+    """Check (and if needed re-read) the town's data in a background thread; called with
+    ``_LOCK`` held. One refresh per town at a time."""
+    if town_code in _REFRESHING:
+        return
+    _REFRESHING.add(town_code)
+
+    def work() -> None:
+        from django.db import connection
+
+        try:
+            with _BUILD_LOCK:
+                with _LOCK:
+                    entry = _CACHE.get(town_code)
+                cached = entry[1] if entry is not None else None
+                _store(town_code, _load(town_code, today(), cached))
+        except Exception:  # the cached dataset stays; the next page view tries again
+            logging.getLogger(__name__).exception("refreshing the dashboard data failed")
+        finally:
+            with _LOCK:
+                _REFRESHING.discard(town_code)
+            connection.close()
+
+    threading.Thread(target=work, name=f"dash-refresh-{town_code}", daemon=True).start()
+
+
+def _load(town_code: str, as_of: dt.date, cached: Dataset | None) -> Dataset:
+    """Read the town's data; ``cached`` itself when nothing it was read from has changed."""
+    registry, places = _read_registry(town_code)
+    area_codes = _area_codes(town_code, places)
+    periods = dashboard_periods(as_of)
+    targets, thresholds = targets_read(), thresholds_read()
+    fingerprint = _fingerprint(
+        [
+            _submissions_state(town_code),
+            _published_state(area_codes, periods),
+            pd.DataFrame([targets]),
+            pd.DataFrame([thresholds]),
+        ],
+        registry,
+        places,
+    )
+    if cached is not None and cached.as_of == as_of and cached.fingerprint == fingerprint:
+        return cached
+    from etl import extract
+    from registry.models import Town
+
+    results, published_as_of = published_read(area_codes, periods)
+    return dataset_compute(
+        town_code=town_code,
+        town_name=Town.objects.get(code=town_code).name,
+        as_of=as_of,
+        raw=extract.submissions_read(where=_town_submissions(town_code)),
+        dictionary=extract.data_dictionary_read(),
+        registry=registry,
+        places=places,
+        results=results,
+        coverage_modes=coverage_modes_read(places["admin_villages"]["code"], periods),
+        targets=targets,
+        thresholds=thresholds,
+        fingerprint=fingerprint,
+        published_as_of=published_as_of,
+    )
 
 
 def warm(town_code: str, *, then: Callable[[], object] | None = None) -> threading.Thread:

@@ -12,6 +12,7 @@ DOWNLOAD_WORKBOOK = "download-workbook"
 LANGUAGE = "language"
 PAGE = "page"
 ERROR = "error-banner"
+PLOTLY_PRELOAD = "plotly-preload"
 PAGE_STATE = "page-state"  # dcc.Store inside each rendered page: the parsed query string
 
 # 总览 Overview

@@ -99,6 +99,9 @@ def layout():
                 ],
             ),
             html.Div(id=ids.ERROR, className="error-banner", role="alert", hidden=True),
+            # Never shown: makes the browser fetch and compile plotly.js while the first
+            # callbacks run, instead of after the page's data has arrived.
+            html.Div(dcc.Graph(id=ids.PLOTLY_PRELOAD), hidden=True),
             dcc.Loading(html.Main(id=ids.PAGE, className="page"), delay_show=300, type="dot"),
             html.Footer(labels.TEXT["as_of"].format(date=as_of.isoformat()), className="footer"),
         ],

@@ -198,3 +198,23 @@ def test_alert_thresholds_are_seeded_editable_and_checked():
     warn.value = 0
     with pytest.raises(ValidationError):
         warn.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_is_read_in_the_background_without_making_a_page_wait(town, monkeypatch):
+    import threading
+
+    monkeypatch.setenv("DASH_AS_OF", "2025-12-31")
+    data._CACHE.clear()
+    first = data.dataset(town.code)
+    assert not first.published
+    snapshot("SEWAGE_COVERAGE", "town", town.code, "2025", 91.5)
+    assert data.dataset(town.code) is first  # checked less than RECHECK_SECONDS ago
+    monkeypatch.setattr(data, "RECHECK_SECONDS", 0.0)
+    assert data.dataset(town.code) is first  # stale: served at once, re-read behind
+    for thread in threading.enumerate():
+        if thread.name.startswith("dash-refresh-"):
+            thread.join(timeout=60)
+    fresh = data.dataset(town.code)
+    assert fresh is not first and fresh.published
+    data._CACHE.clear()
