@@ -1133,6 +1133,106 @@ def province_generate(
     return result
 
 
+def inspections_add(
+    *, count: int, town_codes: list[str], when: dt.date, seed: int = 7
+) -> list[str]:
+    """``count`` new inspections (instance IDs returned) of facilities of ``town_codes``, dated
+    ``when``, written as ingest stores them (with their review rows): the benchmarks' "new
+    submissions arrive" step. Most are normal; every fifth one finds the facility stopped."""
+    from django.db import connection, transaction
+
+    from accounts.models import User
+    from collect.models import Submission
+    from registry.models import FacilityVillage
+    from review.models import Review
+
+    rng = random.Random(seed)
+    writer = Writer(connection)
+    versions = forms_published()
+    templates = _templates(versions)
+    links = list(
+        FacilityVillage.objects.filter(
+            natural_village__admin_village__town__code__in=town_codes,
+            facility__in_service=True,
+        )
+        .order_by("facility__code")
+        .values_list(
+            "facility_id",
+            "facility__code",
+            "facility__process_type",
+            "natural_village_id",
+            "natural_village__code",
+            "natural_village__latitude",
+            "natural_village__longitude",
+            "natural_village__admin_village_id",
+            "natural_village__admin_village__code",
+            "natural_village__admin_village__town__code",
+        )
+    )
+    picked = [links[n * len(links) // count] for n in range(count)] if links else []
+    officials = dict(
+        User.objects.filter(
+            username__in=[f"{TOWN_OFFICIAL_PREFIX}{t}" for t in town_codes]
+        ).values_list("username", "pk")
+    )
+    towns = sorted({row[9] for row in picked})
+    place = Place(
+        town_codes=towns,
+        town_ids=[],
+        admin_codes=[row[8] for row in picked],
+        admin_ids=[row[7] for row in picked],
+        admin_town=[],
+        admin_names=[],
+        admin_farming=[],
+        village_codes=[row[4] for row in picked],
+        village_ids=[row[3] for row in picked],
+        village_admin=[],
+        village_households=[],
+        village_mode=[],
+        village_relocation=[],
+        village_points=[(row[5] or 32.0, row[6] or 119.0) for row in picked],
+        facility_codes=[row[1] for row in picked],
+        facility_ids=[row[0] for row in picked],
+        facility_village=[],
+        facility_process=[row[2] for row in picked],
+        facility_in_service=[],
+        water_codes=[],
+        water_ids=[],
+        water_village=[],
+        water_kind=[],
+        water_stage=[],
+        user_ids=[officials[f"{TOWN_OFFICIAL_PREFIX}{t}"] for t in towns],
+    )
+    plan = [
+        Planned(
+            "sewage_facility_inspection",
+            "inspection_stopped" if n % 5 == 4 else "inspection_normal",
+            when,
+            towns.index(row[9]),
+            n,
+            n,
+            facility=n,
+            values={"facility": row[1], "facility_process_type": row[2]},
+            name=row[1],
+        )
+        for n, row in enumerate(picked)
+    ]
+    tally: dict[str, int] = {}
+    with transaction.atomic():
+        first = writer.next_id(Submission)
+        rows = list(_submission_rows(plan, place, templates, versions, writer, rng, first, tally))
+        now = writer.ts(dt.datetime.now(UTC))
+        rows = [(*row[:9], now, now, *row[11:]) for row in rows]  # received now
+        writer.write(Submission._meta.db_table, SUBMISSION_COLUMNS, rows)
+        writer.write(
+            Review._meta.db_table,
+            ["submission_id", "state", "changed_at"],
+            [(row[0], "received", now) for row in rows],
+        )
+        writer.sequences_reset([Submission])
+    return [row[3] for row in rows]
+
+
 def django_setup(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     for path in (REPO, REPO / "server"):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from etl import extract, schemas, tidy
+from etl import extract, indicators, schemas, tidy
 
 # Bump when etl.tidy changes what it produces for the same answers: the store is rebuilt.
 RULES_VERSION = "1"
@@ -69,9 +69,12 @@ def _dictionary(version: str) -> pd.DataFrame:
 
 
 def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
-    """Bring the tidy rows up to date with the submissions (see the module)."""
+    """Bring the tidy rows up to date with the submissions (see the module). Works in
+    batches of ``BATCH`` submissions, each in its own transaction with the watermark, so an
+    interrupted rebuild resumes where it stopped; concurrent callers wait for each other."""
     from django.db import transaction
     from django.db.models import Max
+    from django.utils import timezone
 
     from collect.models import Submission
     from indicators.models import TidyRow, TidyStoreState
@@ -86,37 +89,48 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
         if state.version != version:
             TidyRow.objects.all().delete()
             state.version, state.last_submission_id, state.last_review_at = version, 0, None
+            state.save()
             changes.rebuilt = True
-        top = Submission.objects.aggregate(top=Max("pk"))["top"] or 0
-        if top > state.last_submission_id:
-            pending = Submission.objects.filter(pk__gt=state.last_submission_id, pk__lte=top)
-            total = pending.count()
-            start = state.last_submission_id
-            while start < top:
-                ids = list(
-                    pending.filter(pk__gt=start).order_by("pk").values_list("pk", flat=True)[:BATCH]
-                )
-                if not ids:
-                    break
-                towns = _tidy_batch(ids)
-                changes.towns |= towns
-                changes.tidied += len(ids)
-                start = ids[-1]
-                if progress:
-                    progress(changes.tidied, total)
+        start = state.last_submission_id
+        fresh = state.last_review_at is None
+    began = timezone.now()  # rows tidied from here on read the review state of now or later
+    top = Submission.objects.aggregate(top=Max("pk"))["top"] or 0
+    total = Submission.objects.filter(pk__gt=start, pk__lte=top).count() if top > start else 0
+    while True:
+        with transaction.atomic():
+            state = TidyStoreState.objects.select_for_update().get(pk=1)
+            ids = list(
+                Submission.objects.filter(pk__gt=state.last_submission_id, pk__lte=top)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:BATCH]
+            )
+            if not ids:
+                break
+            changes.towns |= _tidy_batch(ids)
             # An edit makes the version it replaces non-current.
-            replaced = Submission.objects.filter(
-                pk__gt=state.last_submission_id, replaces__isnull=False
-            ).values("replaces_id")
+            replaced = Submission.objects.filter(pk__in=ids, replaces__isnull=False).values(
+                "replaces_id"
+            )
             TidyRow.objects.filter(submission_id__in=replaced, is_current=True).update(
                 is_current=False
             )
-            state.last_submission_id = top
-        reviews = Review.objects.all()
-        if state.last_review_at is not None:
-            reviews = reviews.filter(changed_at__gt=state.last_review_at)
+            state.last_submission_id = ids[-1]
+            state.save(update_fields=["last_submission_id", "updated_at"])
+        changes.tidied += len(ids)
+        if progress:
+            progress(changes.tidied, total)
+    with transaction.atomic():
+        state = TidyStoreState.objects.select_for_update().get(pk=1)
+        if fresh:
+            # Every row was tidied just now with the review state of its submission.
+            state.last_review_at = began
+            state.save(update_fields=["last_review_at", "updated_at"])
+            return changes
+        reviews = Review.objects.filter(
+            submission_id__lte=state.last_submission_id, changed_at__gt=state.last_review_at
+        )
         latest = reviews.aggregate(at=Max("changed_at"))["at"]
-        if latest is not None and not changes.rebuilt:
+        if latest is not None:
             decided = dict(reviews.values_list("submission_id", "state"))
             rows = TidyRow.objects.filter(submission_id__in=list(decided))
             changes.towns |= set(rows.values_list("town_code", flat=True).distinct())
@@ -126,18 +140,21 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
                     TidyRow.objects.filter(submission_id__in=ids[chunk : chunk + BATCH]).exclude(
                         review_state=review_state
                     ).update(review_state=review_state)
-        if latest is not None:
             state.last_review_at = max(latest, state.last_review_at or latest)
-        state.save()
+            state.save(update_fields=["last_review_at", "updated_at"])
     return changes
 
 
 def _tidy_batch(ids: list[int]) -> set[str]:
     """Tidy the submissions ``ids`` and store their rows; the towns they belong to."""
     from collect.models import Submission
+    from review.models import Review
 
+    # A range on the primary key, no ordering: the batch is read by one index scan.
     rows = list(
-        Submission.objects.filter(pk__in=ids).values_list(
+        Submission.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
+        .order_by()
+        .values_list(
             "pk",
             "instance_id",
             "answers",
@@ -146,11 +163,16 @@ def _tidy_batch(ids: list[int]) -> set[str]:
             "form_version__version",
             "received_at",
             "submitted_by__username",
-            "review__state",
             "admin_village__town__code",
             "submitted_by__town__code",
         )
     )
+    states = dict(
+        Review.objects.filter(submission_id__gte=ids[0], submission_id__lte=ids[-1])
+        .order_by()
+        .values_list("submission_id", "state")
+    )
+    rows = [(*row[:8], states.get(row[0]), *row[8:]) for row in rows]
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -271,6 +293,8 @@ def tables_read(town_codes: Iterable[str] | None = None) -> tidy.TidyTables:
         )
     )
     towns = None if town_codes is None else sorted(set(town_codes))
+    if towns is not None and indicators.TOWN_CODE in towns:
+        towns.append("")  # rows of no known town count for the default town, as in _aggregate
     frames = {
         name: frame_read(name, schema, towns, approved_only) for name, schema in FRAMES.items()
     }

@@ -240,9 +240,8 @@ def _tidy_form(
         m.instance_id for m, a in zip(meta.itertuples(), answers, strict=True) if not a
     }
     for f in top.itertuples():
-        converted = _field_columns(
-            f, [a.get(_relative(f.path)) for a in answers], meta, spec, issues
-        )
+        key = _relative(f.path)
+        converted = _field_columns(f, [a.get(key) for a in answers], meta, spec, issues)
         for name, series in converted.items():
             main[name] = series.to_numpy()
     _require(main.loc[[bool(a) for a in answers]], meta, spec.required, issues)
@@ -261,7 +260,8 @@ def _tidy_form(
         frame = pd.DataFrame(entry_rows, columns=["instance_id", "entry"])
         emeta = pd.DataFrame(entry_meta, columns=["instance_id", "form_id", "form_version"])
         for f in fields.loc[fields["repeat"] == repeat_path].itertuples():
-            values = [e.get(_relative(f.path), e.get(f.name)) for e in entry_answers]
+            key = _relative(f.path)
+            values = [e.get(key, e.get(f.name)) for e in entry_answers]
             for name, series in _field_columns(f, values, emeta, spec, issues).items():
                 frame[name] = series.to_numpy()
         _require(frame, emeta, required, issues)
@@ -298,6 +298,8 @@ def _normalised(answers) -> dict | None:
             return None
     if not isinstance(answers, dict):
         return None
+    if not any(k.startswith(("/", "data/")) for k in answers):
+        return answers  # already relative, as ingest stores them
     return {_relative(k): v for k, v in answers.items()}
 
 

@@ -55,6 +55,9 @@ class IndicatorSnapshot(models.Model):
     admin_village_code = models.CharField(
         "所属行政村代码", max_length=20, blank=True, help_text="村级行的行政村，用于按角色筛选"
     )
+    town_code = models.CharField(
+        "所属镇代码", max_length=9, blank=True, db_index=True, help_text="按镇增量发布时使用"
+    )
     period = models.CharField("期间", max_length=7)
     value = models.FloatField("现状值", null=True)
     numerator = models.FloatField("分子")

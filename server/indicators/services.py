@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
@@ -130,6 +131,7 @@ def _snapshots(result: pipeline.RunResult, computed_at: dt.datetime) -> list[Ind
         else:
             admin = ""
         met = None if _number(row.met) is None and row.met is not False else bool(row.met)
+        town = row.area_code if row.level == "town" else (admin or row.area_code)[:9]
         content = dict(
             code=row.code,
             name_zh=row.name_zh,
@@ -139,6 +141,7 @@ def _snapshots(result: pipeline.RunResult, computed_at: dt.datetime) -> list[Ind
             area_code=row.area_code,
             area_name=names.get(row.area_code, ""),
             admin_village_code=admin,
+            town_code=town,
             period=row.period,
             value=_number(row.value),
             numerator=float(row.numerator),
@@ -162,16 +165,22 @@ def _snapshots(result: pipeline.RunResult, computed_at: dt.datetime) -> list[Ind
 
 
 def indicator_snapshots_store(
-    *, result: pipeline.RunResult, periods: Iterable[str] | None = None
+    *,
+    result: pipeline.RunResult,
+    periods: Iterable[str] | None = None,
+    towns: Iterable[str] | None = None,
 ) -> int:
     """Replace the stored snapshots with ``result``'s rows, atomically: all of them, or only
-    those of ``periods`` (the periods ``result`` was computed for). Returns the count."""
+    those of ``periods`` (the periods ``result`` was computed for) and of ``towns`` (the
+    towns it was computed for). Returns the count."""
     now = timezone.now()
     snapshots = _snapshots(result, now)
     with transaction.atomic():
         stored = IndicatorSnapshot.objects.all()
         if periods is not None:
             stored = stored.filter(period__in=list(periods))
+        if towns is not None:
+            stored = stored.filter(town_code__in=sorted(set(towns)))
         # Rows that did not change keep their row (only the cut-off is updated); the others
         # are replaced. Readers see the old or the new set, never a mix.
         existing = {
@@ -204,30 +213,85 @@ class PublishSummary:
     town_values: dict[str, float | None]
 
 
+TOWNS_PER_CHUNK = 25  # towns computed and stored together by a publish of many towns
+
+
 def indicators_publish(
     *,
     as_of: dt.date,
     first_year: int = pipeline.FIRST_YEAR,
     years: Iterable[int] | None = None,
     progress: bool = False,
+    towns: Iterable[str] | None = None,
 ) -> PublishSummary:
     """Recompute every indicator from the database up to ``as_of`` with the table's targets
     and store the results, replacing the previous ones: every period from ``first_year``,
     or only the periods of ``years`` (a quicker partial publish; other periods keep their
-    stored values)."""
+    stored values); every town, or only ``towns``.
+
+    Towns are computed and stored ``TOWNS_PER_CHUNK`` at a time, so memory stays bounded at
+    province scale (one town's values never depend on another's)."""
+    from registry.models import Town
+
     if years is None:
         periods = pipeline.periods_until(as_of, first_year)
     else:
         periods = [p for year in sorted(set(years)) for p in year_periods(year)]
-    result = pipeline.database_compute(
-        as_of=as_of, periods=periods, targets=indicator_targets(), progress=progress
-    )
-    count = indicator_snapshots_store(result=result, periods=None if years is None else periods)
-    results = result.results
-    town = results.loc[(results["level"] == "town") & (results["period"] == str(as_of.year))]
+    targets = indicator_targets()
+    everything = towns is None
+    codes = sorted(Town.objects.values_list("code", flat=True)) if everything else sorted(towns)
+    chunks = [codes[i : i + TOWNS_PER_CHUNK] for i in range(0, len(codes), TOWNS_PER_CHUNK)]
+    count = issues = 0
+    town_values: dict[str, float | None] = {}
+    if not chunks:  # no town registered: one run over whatever there is
+        chunks = [None]
+    for chunk in chunks:
+        result = pipeline.database_compute(
+            as_of=as_of,
+            periods=periods,
+            targets=targets,
+            progress=progress and len(chunks) == 1,
+            town_codes=chunk,
+        )
+        count += indicator_snapshots_store(
+            result=result, periods=None if years is None else periods, towns=chunk
+        )
+        issues += len(result.tables.data_quality)
+        if not town_values:
+            town_values = _town_values(result, as_of)
+    if everything and chunks != [None]:
+        # Towns no longer registered lose their rows.
+        gone = IndicatorSnapshot.objects.exclude(town_code__in=codes)
+        if years is not None:
+            gone = gone.filter(period__in=periods)
+        gone.delete()
     return PublishSummary(
-        as_of=as_of,
-        snapshots=count,
-        data_quality_issues=len(result.tables.data_quality),
-        town_values={row.code: _number(row.value) for row in town.itertuples()},
+        as_of=as_of, snapshots=count, data_quality_issues=issues, town_values=town_values
     )
+
+
+def _town_values(result: pipeline.RunResult, as_of: dt.date) -> dict[str, float | None]:
+    """The first town's values of the cut-off's year (what the command line prints)."""
+    rows = pd.concat([o.table for o in result.outputs.values()], ignore_index=True)
+    town = rows.loc[(rows["level"] == "town") & (rows["period"] == str(as_of.year))]
+    if town.empty:
+        return {}
+    first = town["area_code"].min()
+    town = town.loc[town["area_code"] == first]
+    return {row.code: _number(row.value) for row in town.itertuples()}
+
+
+def indicators_publish_changes(
+    *, as_of: dt.date, first_year: int = pipeline.FIRST_YEAR
+) -> PublishSummary | None:
+    """The incremental publish: tidy what arrived since the last call (``etl.store``) and
+    recompute and store only the towns whose data changed, for the year of ``as_of``.
+    ``None`` when nothing changed; everything after a rebuild of the tidy store."""
+    from etl import store
+
+    changes = store.refresh()
+    if changes.rebuilt:
+        return indicators_publish(as_of=as_of, first_year=first_year)
+    if not changes.towns:
+        return None
+    return indicators_publish(as_of=as_of, years=[as_of.year], towns=changes.towns)

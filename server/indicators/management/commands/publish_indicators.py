@@ -4,9 +4,12 @@
 seconds it compares a cheap fingerprint of the data (submissions, registry changes, targets)
 with the one it last published. On a change it brings the registry in line with submissions
 whose review state changed (new submissions already updated it when they arrived), then
-republishes the current year: a couple of seconds on the demo data, so a new submission shows
-in the indicator API within seconds. Once the data have been quiet for ``--settle`` seconds
-it republishes every year too (edits of older records).
+publishes incrementally: the new submissions are tidied into the tidy store and only the
+towns whose data changed are recomputed and stored, for the current year
+(``indicators_publish_changes``); a change of targets or registry republishes the current
+year of every town. A new submission shows in the indicator API within seconds. Once the
+data have been quiet for ``--settle`` seconds it republishes every year too (edits of older
+records).
 """
 
 import datetime as dt
@@ -15,7 +18,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.selectors import data_fingerprint
-from indicators.services import indicator_targets_load, indicators_publish
+from indicators.services import (
+    indicator_targets_load,
+    indicators_publish,
+    indicators_publish_changes,
+)
 from registry.services import registry_follow_updates
 
 
@@ -61,7 +68,12 @@ class Command(BaseCommand):
                 if published is None:
                     self._publish(cut_off, first_year, None)
                 else:
-                    self._publish(cut_off, first_year, [cut_off.year])
+                    started = time.monotonic()
+                    summary = indicators_publish_changes(as_of=cut_off, first_year=first_year)
+                    if summary is None:  # targets or registry changed: every town
+                        self._publish(cut_off, first_year, [cut_off.year])
+                    else:
+                        self._report(summary, f"{cut_off.year}年，有变化的镇", started)
                     changed_at = time.monotonic()
                 published = fingerprint
             elif changed_at is not None and time.monotonic() - changed_at >= settle:
@@ -75,10 +87,13 @@ class Command(BaseCommand):
         summary = indicators_publish(
             as_of=as_of, first_year=first_year, years=years, progress=progress
         )
+        scope = f"{years[0]}年" if years else f"{first_year}年起全部"
+        self._report(summary, scope, started)
+
+    def _report(self, summary, scope: str, started: float) -> None:
         values = "，".join(
             f"{code} {'—' if v is None else f'{v:.1f}%'}" for code, v in summary.town_values.items()
         )
-        scope = f"{years[0]}年" if years else f"{first_year}年起全部"
         self.stdout.write(
             f"指标已发布（{scope}，截止 {summary.as_of}，{summary.snapshots} 行，"
             f"{time.monotonic() - started:.1f} 秒）：{values}",
