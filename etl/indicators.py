@@ -114,7 +114,8 @@ class IndicatorOutput:
         results = table.drop(columns=["record_count", "group_key", *self.detail_columns]).assign(
             records=records, details=details
         )
-        return schemas.INDICATOR_RESULT.validate(results[list(schemas.INDICATOR_RESULT.columns)])
+        # Built here from typed columns: no element-wise validation of millions of rows.
+        return results[list(schemas.INDICATOR_RESULT.columns)]
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def _aggregate(
             "value": value,
             "numerator": numerator,
             "denominator": denominator,
-            "target": target,
+            "target": np.nan if target is None else float(target),
             "met": met,
             "record_count": table["record_count"].astype(int),
             "group_key": table["group_key"].to_numpy(),

@@ -55,6 +55,12 @@ class Changes:
     tidied: int = 0
     towns: set[str] = field(default_factory=set)
     rebuilt: bool = False
+    since: dt.date | None = None  # the earliest date of a record tidied
+    all_periods: bool = False  # a change whose date is not known (a review decision)
+
+    def dated(self, day: dt.date | None) -> None:
+        if day is not None and (self.since is None or day < self.since):
+            self.since = day
 
 
 def rules_version() -> str:
@@ -106,7 +112,9 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
             )
             if not ids:
                 break
-            changes.towns |= _tidy_batch(ids)
+            towns, earliest = _tidy_batch(ids)
+            changes.towns |= towns
+            changes.dated(earliest)
             # An edit makes the version it replaces non-current.
             replaced = Submission.objects.filter(pk__in=ids, replaces__isnull=False).values(
                 "replaces_id"
@@ -126,14 +134,16 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
             state.last_review_at = began
             state.save(update_fields=["last_review_at", "updated_at"])
             return changes
+        # Submissions tidied in this call were read with their current review state.
         reviews = Review.objects.filter(
-            submission_id__lte=state.last_submission_id, changed_at__gt=state.last_review_at
+            submission_id__lte=start, changed_at__gt=state.last_review_at
         )
         latest = reviews.aggregate(at=Max("changed_at"))["at"]
         if latest is not None:
             decided = dict(reviews.values_list("submission_id", "state"))
             rows = TidyRow.objects.filter(submission_id__in=list(decided))
             changes.towns |= set(rows.values_list("town_code", flat=True).distinct())
+            changes.all_periods = True
             for review_state in set(decided.values()):
                 ids = [pk for pk, s in decided.items() if s == review_state]
                 for chunk in range(0, len(ids), BATCH):
@@ -145,8 +155,9 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
     return changes
 
 
-def _tidy_batch(ids: list[int]) -> set[str]:
-    """Tidy the submissions ``ids`` and store their rows; the towns they belong to."""
+def _tidy_batch(ids: list[int]) -> tuple[set[str], dt.date | None]:
+    """Tidy the submissions ``ids`` and store their rows; the towns they belong to and the
+    earliest date an indicator reads from them."""
     from collect.models import Submission
     from review.models import Review
 
@@ -222,7 +233,22 @@ def _tidy_batch(ids: list[int]) -> set[str]:
             pk, town, current, state = key[(form_id, instance_id)]
             stored.append((pk, name, town, bool(current), state, line))
     _rows_write(stored)
-    return set(frame["town"])
+    return set(frame["town"]), _earliest(tables)
+
+
+def _earliest(tables: tidy.TidyTables) -> dt.date | None:
+    """The earliest record date among the tables (inspection, survey and visit dates, film
+    reporting-period ends, straw harvest years)."""
+    dates = [
+        tables.inspections["recorded_on"].min(),
+        tables.coverage_surveys["recorded_on"].min(),
+        tables.water_observations["recorded_on"].min(),
+        tables.film_records["period_end"].min(),
+    ]
+    if not tables.straw_records.empty:
+        dates.append(pd.Timestamp(int(tables.straw_records["survey_year"].min()), 1, 1))
+    dates = [d for d in dates if pd.notna(d)]
+    return min(dates).date() if dates else None
 
 
 def _lines(table: pd.DataFrame, columns: list[str]) -> list[str]:

@@ -7,7 +7,6 @@ the new ones, never a mix.
 
 import datetime as dt
 import hashlib
-import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from etl import pipeline
-from etl.indicators import INDICATORS, TOWN_CODE, year_periods
+from etl.indicators import INDICATORS, TOWN_CODE, period_parse, year_periods
 from etl.targets import SEED_TARGETS
 from indicators.models import IndicatorSnapshot, IndicatorTarget
 
@@ -115,14 +114,15 @@ def _basis_by_area(result: pipeline.RunResult) -> dict[tuple, list[list]]:
     return grouped
 
 
-def _snapshots(result: pipeline.RunResult, computed_at: dt.datetime) -> list[IndicatorSnapshot]:
+def _snapshot_contents(result: pipeline.RunResult) -> list[tuple[tuple, dict, str]]:
+    """Each result row as (key, snapshot fields, content hash)."""
     registry = result.registry
     names = dict(zip(registry.admin_villages["code"], registry.admin_villages["name"], strict=True))
     villages = registry.natural_villages
     names.update(zip(villages["code"], villages["name"], strict=True))
     admin_of = dict(zip(villages["code"], villages["admin_village_code"], strict=True))
     basis = _basis_by_area(result)
-    snapshots = []
+    contents = []
     for row in result.results.itertuples(index=False):
         if row.level == "admin_village":
             admin = row.area_code
@@ -153,15 +153,11 @@ def _snapshots(result: pipeline.RunResult, computed_at: dt.datetime) -> list[Ind
             basis=basis.get((row.code, row.period, row.level, row.area_code), []),
             details=row.details,
         )
-        digest = hashlib.md5(
-            json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()
-        ).hexdigest()
-        snapshots.append(
-            IndicatorSnapshot(
-                **content, content_hash=digest, as_of=result.as_of, computed_at=computed_at
-            )
-        )
-    return snapshots
+        # repr is deterministic for these plain values and several times cheaper than JSON.
+        digest = hashlib.md5(repr(sorted(content.items())).encode()).hexdigest()
+        key = (row.code, row.level, row.area_code, row.period)
+        contents.append((key, content, digest))
+    return contents
 
 
 def indicator_snapshots_store(
@@ -172,9 +168,13 @@ def indicator_snapshots_store(
 ) -> int:
     """Replace the stored snapshots with ``result``'s rows, atomically: all of them, or only
     those of ``periods`` (the periods ``result`` was computed for) and of ``towns`` (the
-    towns it was computed for). Returns the count."""
+    towns it was computed for). Only rows whose content changed are written. Returns the
+    count of rows ``result`` holds."""
     now = timezone.now()
-    snapshots = _snapshots(result, now)
+    contents = _snapshot_contents(result)
+    if periods is not None:
+        wanted = set(periods)
+        contents = [c for c in contents if c[0][3] in wanted]
     with transaction.atomic():
         stored = IndicatorSnapshot.objects.all()
         if periods is not None:
@@ -190,11 +190,14 @@ def indicator_snapshots_store(
             ).iterator(chunk_size=10000)
         }
         fresh = []
-        for snapshot in snapshots:
-            key = (snapshot.code, snapshot.level, snapshot.area_code, snapshot.period)
-            pk, digest = existing.pop(key, (None, None))
-            if digest != snapshot.content_hash:
-                fresh.append(snapshot)
+        for key, content, digest in contents:
+            pk, stored_digest = existing.pop(key, (None, None))
+            if stored_digest != digest:
+                fresh.append(
+                    IndicatorSnapshot(
+                        **content, content_hash=digest, as_of=result.as_of, computed_at=now
+                    )
+                )
                 if pk is not None:
                     existing[key] = (pk, None)  # delete the old version
         stale = [pk for pk, _ in existing.values()]
@@ -202,7 +205,7 @@ def indicator_snapshots_store(
             IndicatorSnapshot.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
         IndicatorSnapshot.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
         stored.exclude(as_of=result.as_of).update(as_of=result.as_of)
-    return len(snapshots)
+    return len(contents)
 
 
 @dataclass(frozen=True)
@@ -223,11 +226,13 @@ def indicators_publish(
     years: Iterable[int] | None = None,
     progress: bool = False,
     towns: Iterable[str] | None = None,
+    since: dt.date | None = None,
 ) -> PublishSummary:
     """Recompute every indicator from the database up to ``as_of`` with the table's targets
     and store the results, replacing the previous ones: every period from ``first_year``,
     or only the periods of ``years`` (a quicker partial publish; other periods keep their
-    stored values); every town, or only ``towns``.
+    stored values); every town, or only ``towns``; with ``since``, only the periods that end
+    on or after it.
 
     Towns are computed and stored ``TOWNS_PER_CHUNK`` at a time, so memory stays bounded at
     province scale (one town's values never depend on another's)."""
@@ -237,6 +242,10 @@ def indicators_publish(
         periods = pipeline.periods_until(as_of, first_year)
     else:
         periods = [p for year in sorted(set(years)) for p in year_periods(year)]
+    if since is not None:
+        # Stocks carry a change forward, flows count it in the periods holding it: either
+        # way only periods ending on or after the earliest changed date can change.
+        periods = [p for p in periods if period_parse(p).end.date() >= since]
     targets = indicator_targets()
     everything = towns is None
     codes = sorted(Town.objects.values_list("code", flat=True)) if everything else sorted(towns)
@@ -254,7 +263,9 @@ def indicators_publish(
             town_codes=chunk,
         )
         count += indicator_snapshots_store(
-            result=result, periods=None if years is None else periods, towns=chunk
+            result=result,
+            periods=None if years is None and since is None else periods,
+            towns=chunk,
         )
         issues += len(result.tables.data_quality)
         if not town_values:
@@ -294,4 +305,9 @@ def indicators_publish_changes(
         return indicators_publish(as_of=as_of, first_year=first_year)
     if not changes.towns:
         return None
-    return indicators_publish(as_of=as_of, years=[as_of.year], towns=changes.towns)
+    # A review decision (date unknown here) or a late record of an earlier year: the whole
+    # current year; the quiet full publish of --watch takes care of the earlier years.
+    since = changes.since
+    if changes.all_periods or since is None or since.year != as_of.year:
+        since = None
+    return indicators_publish(as_of=as_of, years=[as_of.year], towns=changes.towns, since=since)
