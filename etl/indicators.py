@@ -108,7 +108,14 @@ class IndicatorOutput:
 
     @functools.cached_property
     def results(self) -> pd.DataFrame:
+        return self.results_for(None)
+
+    def results_for(self, periods: Iterable[str] | None) -> pd.DataFrame:
+        """``results`` of ``periods`` only (all when None): what a workbook of one year
+        needs without building the Python objects of every month."""
         table = self.table
+        if periods is not None:
+            table = table.loc[table["period"].isin(list(periods))].reset_index(drop=True)
         records = _records_lists(table, self.members)
         details = _details_dicts(table, self.detail_columns, self.town_details)
         results = table.drop(columns=["record_count", "group_key", *self.detail_columns]).assign(
@@ -438,13 +445,16 @@ def _records_lists(table: pd.DataFrame, members: "_Members | None") -> list[list
         return [[] for _ in range(len(table))]
     out: dict[tuple[str, int], list[str]] = {}
     for level in members.levels:
-        if len(level.groups) == 0:
+        wanted = table.loc[table["level"] == level.level, "group_key"].to_numpy(dtype=np.int64)
+        keep = np.isin(level.groups, wanted)
+        groups, records = level.groups[keep], level.records[keep]
+        if len(groups) == 0:
             continue
-        ids = members.record_ids[level.records]
-        bounds = np.flatnonzero(np.diff(level.groups)) + 1
+        ids = members.record_ids[records]
+        bounds = np.flatnonzero(np.diff(groups)) + 1
         starts = np.concatenate([[0], bounds])
         for start, chunk in zip(starts, np.split(ids, bounds), strict=True):
-            out[(level.level, int(level.groups[start]))] = chunk.tolist()
+            out[(level.level, int(groups[start]))] = chunk.tolist()
     return [
         out.get((lv, key), []) for lv, key in zip(table["level"], table["group_key"], strict=True)
     ]

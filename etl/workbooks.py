@@ -243,7 +243,7 @@ def _summary_sheet(workbook, formats, period, outputs, generated_at, data_cutoff
     row = SUMMARY_HEADER_ROW + 1
     for code, output in outputs.items():
         indicator = INDICATORS[code]
-        results = output.results
+        results = output.results_for([period])
         town = results.loc[(results["level"] == "town") & (results["period"] == period)]
         if town.empty:
             continue
@@ -267,7 +267,7 @@ def _indicator_sheet(workbook, formats, sheet_name, output, period, area_names):
         sheet.set_column(col, col, width)
     sheet.write_row(0, 0, INDICATOR_HEADERS, formats["header"])
     sheet.freeze_panes(1, 0)
-    results = output.results
+    results = output.results_for([period])
     rows = results.loc[results["period"] == period].sort_values(
         "level", key=lambda s: s.map({"town": 0, "admin_village": 1, "natural_village": 2})
     )
