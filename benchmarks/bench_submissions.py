@@ -92,6 +92,7 @@ def postgres():
     )  # fmt: skip
     try:
         run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "zouqu")
+        POSTMASTER.append(int((data / "postmaster.pid").read_text().split()[0]))
         yield f"postgres://postgres@127.0.0.1:{port}/zouqu"
     finally:
         run(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
@@ -141,6 +142,44 @@ def gunicorn(env: dict, app: str, chdir: str, args: argparse.Namespace, log: Pat
 def children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+# The throwaway cluster's postmaster, whose processes' CPU is counted (not a shared server's).
+POSTMASTER: list[int] = []
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used so far."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def measured(master: int, load) -> dict:
+    """Run ``load()`` and add the CPU the gunicorn workers and PostgreSQL used per request.
+
+    On a machine shared with other work, throughput and latency depend on what else runs;
+    the CPU each side spends per submission does not, so the ratio of the two is the
+    steadier comparison.
+    """
+    workers = children(master)
+    database = [*POSTMASTER, *(children(POSTMASTER[0]) if POSTMASTER else [])]
+    before_workers, before_db = cpu_seconds(workers), cpu_seconds(database)
+    result = load()
+    database = [*POSTMASTER, *(children(POSTMASTER[0]) if POSTMASTER else [])]
+    count = max(1, result["submissions"])
+    result["server_cpu_ms_per_request"] = round(
+        (cpu_seconds(workers) - before_workers) / count * 1000, 2
+    )
+    if POSTMASTER:
+        result["postgres_cpu_ms_per_request"] = round(
+            (cpu_seconds(database) - before_db) / count * 1000, 2
+        )
+    return result
 
 
 def rss_kib(pid: int) -> int:
@@ -399,7 +438,10 @@ def main() -> int:
             with gunicorn(env, app, chdir, args, work / "django.log") as (port, master):
                 sampler = RssSampler(master)
                 sampler.start()
-                django = run_load(port, args.submissions, args.clients, templates, digest=True)
+                django = measured(
+                    master,
+                    lambda: run_load(port, args.submissions, args.clients, templates, digest=True),
+                )
                 sampler.stopped.set()
                 sampler.join()
             stored, distinct = count_rows(database_url, DEVICE_ID)
@@ -412,11 +454,13 @@ def main() -> int:
             }
             with gunicorn(
                 bare_env, "bare_app:application", "benchmarks", args, work / "bare.log"
-            ) as (
-                port,
-                _,
-            ):
-                bare = run_load(port, args.bare_submissions, args.clients, templates, digest=False)
+            ) as (port, bare_master):
+                bare = measured(
+                    bare_master,
+                    lambda: run_load(
+                        port, args.bare_submissions, args.clients, templates, digest=False
+                    ),
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -438,6 +482,13 @@ def main() -> int:
         "django": django,
         "bare": bare,
         "ratio": round(django["per_second"] / bare["per_second"], 2),
+        # Server CPU (workers + PostgreSQL) per submission, bare / Django: the throughput
+        # ratio the two would reach on cores of their own.
+        "cpu_ratio": round(
+            (bare["server_cpu_ms_per_request"] + bare.get("postgres_cpu_ms_per_request", 0))
+            / (django["server_cpu_ms_per_request"] + django.get("postgres_cpu_ms_per_request", 0)),
+            2,
+        ),
         "rows_stored": stored,
         "rows_distinct": distinct,
         "worker_rss": memory,
