@@ -353,23 +353,33 @@ def frame_read(
 
     where, params = counting_sql(town_codes, approved_only)
     sql = f'SELECT line FROM "{TidyRow._meta.db_table}" WHERE {where} ORDER BY submission_id, id'
+    text = io.StringIO()
+    count = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, [name, *params])
-        lines = [row[0] for row in cursor.fetchall()]
-    if not lines:
+        while rows := cursor.fetchmany(50_000):
+            if count:
+                text.write("\n")
+            text.write("\n".join(row[0] for row in rows))
+            count += len(rows)
+    if not count:
         return schemas.empty(schema)
     columns = list(schema.columns)
-    text = "\n".join(lines)
-    del lines
+    text.seek(0)
+    # Text columns are parsed as categories: a million rows of "ok"/"fail" then share a few
+    # string objects instead of holding a million each.
+    kinds = {
+        name: "category" if _kind(column) in ("str", "object") else str
+        for name, column in schema.columns.items()
+    }
     frame = pd.read_csv(
-        io.StringIO(text),
-        names=columns,
-        header=None,
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
+        text, names=columns, header=None, dtype=kinds, keep_default_na=False, na_values=[""]
     )
     return _typed(frame, schema)
+
+
+def _kind(column) -> str:
+    return str(column.dtype)
 
 
 def _typed(frame: pd.DataFrame, schema) -> pd.DataFrame:
@@ -391,7 +401,8 @@ def _typed(frame: pd.DataFrame, schema) -> pd.DataFrame:
         elif kind == "bool":
             frame[name] = values.map({"True": True, "False": False}).astype(bool)
         else:
-            frame[name] = values.astype(object).where(values.notna(), None)
+            text = values.astype(object)  # from categories: shared string objects
+            frame[name] = text.where(text.notna(), None)
     return frame
 
 
