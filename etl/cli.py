@@ -51,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
             progress=not args.quiet,
         )
         town = result.results.query("level == 'town' and period == @as_of.strftime('%Y')")
+        several = town["area_code"].nunique() > 1
         for row in town.itertuples():
-            print(f"{row.code:<24} {row.value:6.1f}%  {row.numerator:g}/{row.denominator:g}")
+            area = f"{row.area_code} " if several else ""
+            print(f"{area}{row.code:<24} {row.value:6.1f}%  {row.numerator:g}/{row.denominator:g}")
         print(f"data-quality issues: {len(result.tables.data_quality)}; snapshot: {args.out_dir}")
         return 0
     if args.command == "export":
