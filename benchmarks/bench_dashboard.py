@@ -165,10 +165,13 @@ from etl import extract
 extract.django_setup()
 from django.db.models import Count
 from accounts.models import User
+from django.db.models import Exists, OuterRef
+from indicators.models import IndicatorSnapshot
+published = IndicatorSnapshot.objects.filter(level="town", area_code=OuterRef("town__code"))
 official = (
     User.objects.filter(role="town_official", is_active=True, town__isnull=False)
-    .annotate(n=Count("town__admin_villages__natural_villages"))
-    .order_by("-n", "username")
+    .annotate(n=Count("town__admin_villages__natural_villages"), published=Exists(published))
+    .order_by("-published", "-n", "username")
     .first()
 )
 official.set_password(__import__("sys").argv[1])
@@ -178,7 +181,8 @@ print(official.username, official.town.code, official.n)
 
 
 def province_official(env: dict[str, str]) -> str:
-    """The official of the largest town (most natural villages), with a known password."""
+    """The official of the largest town (most natural villages) among those with published
+    indicators, with a known password."""
     done = subprocess.run(
         [PYTHON, "-c", OFFICIAL_SCRIPT, PASSWORD], cwd=REPO, env=env, capture_output=True, text=True
     )

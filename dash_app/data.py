@@ -289,7 +289,7 @@ def _load(town_code: str, as_of: dt.date, cached: Dataset | None) -> Dataset:
     fingerprint = _fingerprint(
         [
             _submissions_state(town_code),
-            _published_state(area_codes, periods),
+            _published_state(town_code, area_codes, periods),
             pd.DataFrame([targets]),
             pd.DataFrame([thresholds]),
         ],
@@ -301,7 +301,7 @@ def _load(town_code: str, as_of: dt.date, cached: Dataset | None) -> Dataset:
     from etl import extract
     from registry.models import Town
 
-    results, published_as_of = published_read(area_codes, periods)
+    results, published_as_of = published_read(town_code, area_codes, periods)
     return dataset_compute(
         town_code=town_code,
         town_name=Town.objects.get(code=town_code).name,
@@ -410,46 +410,48 @@ def _area_codes(town_code: str, places: dict[str, pd.DataFrame]) -> list[str]:
     ]
 
 
-def _published(area_codes: list[str], periods: list[str]):
+def _published(town_code: str, area_codes: list[str], periods: list[str]):
+    """The town's published rows of these periods: by the snapshots' indexed town code, or,
+    for values published before snapshots carried it, by the town's area codes."""
     from indicators.models import IndicatorSnapshot
 
-    return IndicatorSnapshot.objects.filter(
-        code__in=INDICATOR_CODES, level__in=LEVELS, area_code__in=area_codes, period__in=periods
+    rows = IndicatorSnapshot.objects.filter(
+        code__in=INDICATOR_CODES, level__in=LEVELS, period__in=periods
     )
+    by_town = rows.filter(town_code=town_code)
+    if by_town.exists():
+        return by_town
+    return rows.filter(town_code="", area_code__in=area_codes)
 
 
-def _published_state(area_codes: list[str], periods: list[str]) -> pd.DataFrame:
+def _published_state(town_code: str, area_codes: list[str], periods: list[str]) -> pd.DataFrame:
     from django.db.models import Count, Max
 
     return pd.DataFrame(
         [
-            _published(area_codes, periods).aggregate(
+            _published(town_code, area_codes, periods).aggregate(
                 rows=Count("id"), last=Max("computed_at"), as_of=Max("as_of")
             )
         ]
     )
 
 
-def published_read(area_codes: list[str], periods: list[str]):
-    """The published values of these areas and periods (``RESULT_COLUMNS``; empty when
-    nothing is published yet) and their cut-off date."""
-    rows = _published(area_codes, periods).values_list(
-        "code",
-        "level",
-        "area_code",
-        "period",
-        "value",
-        "numerator",
-        "denominator",
-        "target",
-        "met",
-        "record_count",
-        "details",
-        "as_of",
-    )
-    frame = pd.DataFrame.from_records(list(rows), columns=[*RESULT_COLUMNS, "as_of"])
+def published_read(town_code: str, area_codes: list[str], periods: list[str]):
+    """The published values of the town's areas and these periods (``RESULT_COLUMNS``;
+    empty when nothing is published yet) and their cut-off date. The breakdowns
+    (``details``) are read for the town and its administrative villages only."""
+    columns = [c for c in RESULT_COLUMNS if c != "details"]
+    published = _published(town_code, area_codes, periods)
+    areas = published.exclude(level="natural_village").values_list(*columns, "details", "as_of")
+    natural = published.filter(level="natural_village").values_list(*columns, "as_of")
+    parts = [
+        pd.DataFrame.from_records(list(areas), columns=[*columns, "details", "as_of"]),
+        pd.DataFrame.from_records(list(natural), columns=[*columns, "as_of"]).assign(details=None),
+    ]
+    filled = [part for part in parts if not part.empty]
+    frame = pd.concat(filled, ignore_index=True) if filled else parts[0]
     as_of = frame["as_of"].max() if not frame.empty else None
-    frame = frame.drop(columns="as_of")
+    frame = frame.drop(columns="as_of").loc[:, RESULT_COLUMNS]
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
     frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype(float)
     frame["met"] = frame["met"].astype(object).where(frame["met"].notna(), None)

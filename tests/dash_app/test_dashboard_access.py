@@ -215,6 +215,25 @@ def test_a_change_is_read_in_the_background_without_making_a_page_wait(town, mon
     for thread in threading.enumerate():
         if thread.name.startswith("dash-refresh-"):
             thread.join(timeout=60)
+    monkeypatch.setattr(data, "RECHECK_SECONDS", 3600.0)  # no refresh left running after
     fresh = data.dataset(town.code)
     assert fresh is not first and fresh.published
+    data._CACHE.clear()
+
+
+@pytest.mark.django_db
+def test_published_values_are_found_by_their_town_code(town, monkeypatch):
+    """Snapshots carry their town (indexed), so one town's values are read without looking
+    at the province's; values published before that are found by the town's area codes."""
+    monkeypatch.setenv("DASH_AS_OF", "2025-12-31")
+    village = town.admin_villages.order_by("code").first().code
+    snapshot("SEWAGE_COVERAGE", "town", town.code, "2025", 91.5, town_code=town.code)
+    snapshot("SEWAGE_COVERAGE", "admin_village", village, "2025", 80.0, town_code=town.code)
+    snapshot("SEWAGE_COVERAGE", "town", town.code, "2024", 70.0)  # blank town: not mixed in
+    data._CACHE.clear()
+    ds = data.dataset(town.code)
+    assert sorted(zip(ds.results["area_code"], ds.results["period"], strict=True)) == [
+        (town.code, "2025"),
+        (village, "2025"),
+    ]
     data._CACHE.clear()
