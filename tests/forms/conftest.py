@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 
 from forms.build import FORMS_DIR, BuiltForm, build_all
+from tests.form_engine import engine_install
 
 ENGINE_DIR = FORMS_DIR / "engine"
 MEDIA_DIR = Path(__file__).resolve().parent / "media"
@@ -36,29 +37,13 @@ def built_form_files(built_forms, tmp_path_factory) -> dict[str, Path]:
     return paths
 
 
-def _install_engine() -> None:
-    if (ENGINE_DIR / "node_modules" / "@getodk" / "xforms-engine").is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm is needed to install @getodk/xforms-engine (apt-get install nodejs npm)")
-    # From the lock file only: registry packages, no browsers, no scripts of our own.
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-        cwd=ENGINE_DIR,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="session")
 def engine(built_form_files) -> Iterator[EngineRun]:
     """``engine(form_id, tasks)`` runs tasks in @getodk/xforms-engine (forms/engine/drive.mjs).
 
     One Node process serves the whole session, one JSON request per line.
     """
-    _install_engine()
+    engine_install()
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed to run ODK's form engine")

@@ -15,7 +15,14 @@ REGISTRY_VILLAGES = (
 # Fixed with the server, which generates these files per user.
 MEDIA_COLUMNS = {
     "villages.csv": ["name", "label", "admin_village", "admin_village_label"],
-    "facilities.csv": ["name", "label", "admin_village", "villages", "process_type"],
+    "facilities.csv": [
+        "name",
+        "label",
+        "admin_village",
+        "villages",
+        "process_type",
+        "admin_villages",
+    ],
     "water_bodies.csv": ["name", "label", "admin_village", "village", "kind", "stage"],
 }
 EXPECTED_MEDIA = {
