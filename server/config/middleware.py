@@ -1,8 +1,9 @@
 """Middleware the OpenRosa endpoints do without.
 
 ODK Collect logs in with Digest or Basic on every request and reads fixed Chinese
-OpenRosaResponse messages: it never uses a session, a CSRF token, Django messages or
-the Accept-Language negotiation. Those middleware still run for every other path (web
+OpenRosaResponse messages: it never uses a session, Django messages or the
+Accept-Language negotiation (the OpenRosa views are CSRF-exempt, so the stock CSRF
+middleware does nothing for them). Those middleware still run for every other path (web
 pages, admin, API); for /formList, /submission and /forms/… they are passed through, which
 saves their work on the busiest path, the submissions. Security, common, audit and
 clickjacking middleware run for every path.
@@ -13,7 +14,6 @@ import re
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
 
 # The paths of collect.urls.openrosa_patterns (a server URL with a trailing slash gives "//").
@@ -45,6 +45,5 @@ def _passed_through_for_openrosa(middleware: type) -> type:
 # which also sets it on the Django request.
 SessionMiddlewareExceptOpenRosa = _passed_through_for_openrosa(SessionMiddleware)
 LocaleMiddlewareExceptOpenRosa = _passed_through_for_openrosa(LocaleMiddleware)
-CsrfViewMiddlewareExceptOpenRosa = _passed_through_for_openrosa(CsrfViewMiddleware)
 AuthenticationMiddlewareExceptOpenRosa = _passed_through_for_openrosa(AuthenticationMiddleware)
 MessageMiddlewareExceptOpenRosa = _passed_through_for_openrosa(MessageMiddleware)
