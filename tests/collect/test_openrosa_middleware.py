@@ -1,5 +1,5 @@
-"""The OpenRosa paths skip Django's session, locale, CSRF, session-user and message
-middleware (config.middleware); every other path keeps them."""
+"""The OpenRosa paths skip Django's session, locale, session-user and message middleware
+(config.middleware; their views are CSRF-exempt); every other path keeps them."""
 
 import pytest
 from django.test import Client
