@@ -214,6 +214,13 @@ LOGGING = {
 # Where the dashboard is mounted: "/" on its own port, "/dashboard/" behind nginx.
 DASH_URL_BASE_PATHNAME = env_str("DASH_URL_BASE_PATHNAME", "/")
 
+# Who brings the registry in line with accepted submissions (a facility's status, a village's
+# sewage mode, a water body's stage): "request" in the request that stores the submission
+# (embedded default: the registry is current when the phone gets its answer), "worker" the
+# indicator publisher (`publish_indicators --watch`, the docker-compose `indicators`
+# service) on its next pass, which keeps the pandas recompute off the submission path.
+REGISTRY_FOLLOW = env_choice("REGISTRY_FOLLOW", "request", {"request", "worker"})
+
 # The one town this deployment serves by default (statistical code of 邹区镇).
 DEFAULT_TOWN_CODE = env_str("ZOUQU_TOWN_CODE", "320404116")
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class RegistryConfig(AppConfig):
@@ -9,4 +10,5 @@ class RegistryConfig(AppConfig):
         from collect.signals import submission_accepted
         from registry.receivers import registry_follow
 
-        submission_accepted.connect(registry_follow, dispatch_uid="registry_follow")
+        if settings.REGISTRY_FOLLOW == "request":
+            submission_accepted.connect(registry_follow, dispatch_uid="registry_follow")

@@ -402,6 +402,11 @@ def registry_follow_updates(*, since: dt.datetime) -> list[RegistryChange]:
     from collect.models import Submission
 
     updated = Submission.objects.filter(form__form_id__in=FOLLOWED_FORMS, updated_at__gt=since)
+    # New water bodies reported since (REGISTRY_FOLLOW=worker: no request created them).
+    reports = updated.filter(
+        form__form_id="black_odorous_water", is_current=True, water_body__isnull=True
+    ).select_related("form", "replaces")
+    created = [water_body_from_report(submission=report) for report in reports.order_by("pk")]
     return registry_state_recompute(
         facilities=SewageFacility.objects.filter(
             pk__in=updated.exclude(facility=None).values("facility_id")
@@ -410,6 +415,7 @@ def registry_follow_updates(*, since: dt.datetime) -> list[RegistryChange]:
             pk__in=updated.exclude(natural_village=None).values("natural_village_id")
         ),
         water_bodies=WaterBody.objects.filter(
-            pk__in=updated.exclude(water_body=None).values("water_body_id")
+            Q(pk__in=updated.exclude(water_body=None).values("water_body_id"))
+            | Q(pk__in=[body.pk for body in created if body is not None])
         ).select_related("admin_village", "natural_village"),
     )

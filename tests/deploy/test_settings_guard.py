@@ -95,3 +95,21 @@ def test_it_uses_s3_compatible_storage_when_configured():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["S3Storage", "zouqu-media"]
+
+
+FOLLOW_RECEIVERS = (
+    "from collect.signals import submission_accepted; print(submission_accepted.has_listeners())"
+)
+
+
+@pytest.mark.parametrize(("value", "connected"), [("request", "True"), ("worker", "False")])
+def test_registry_follow_decides_whether_the_request_updates_the_registry(value, connected):
+    result = manage("shell", "-c", FOLLOW_RECEIVERS, REGISTRY_FOLLOW=value)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == connected
+
+
+def test_it_refuses_an_unknown_registry_follow():
+    result = manage("check", REGISTRY_FOLLOW="later")
+    assert result.returncode != 0
+    assert "REGISTRY_FOLLOW" in result.stderr

@@ -241,3 +241,47 @@ def test_a_rejected_submission_is_undone(official, users, facility):
     registry_follow_updates(since=before)
     facility.refresh_from_db()
     assert facility.status == "normal"
+
+
+@pytest.fixture
+def followed_by_the_worker():
+    """REGISTRY_FOLLOW=worker: no receiver in the request; publish_indicators --watch
+    calls registry_follow_updates on its next pass."""
+    from collect.signals import submission_accepted
+    from registry.receivers import registry_follow
+
+    assert submission_accepted.disconnect(dispatch_uid="registry_follow")
+    yield
+    submission_accepted.connect(registry_follow, dispatch_uid="registry_follow")
+
+
+def test_the_worker_follows_new_inspections_and_new_water_bodies(
+    official, facility, followed_by_the_worker
+):
+    from registry.services import registry_follow_updates
+
+    before = dt.datetime.now(dt.UTC)
+    inspection = inspect(facility, user=official, when=dt.date(2025, 3, 4), scenario=STOPPED)
+    report = send(
+        "black_odorous_water",
+        user=official,
+        when=dt.date(2025, 6, 3),
+        registry={"admin_village": "320404116201", "natural_village": "320404116201001"},
+        scenario=NEW_REPORT,
+        overrides={"new_water_body_name": "杨庄村新发现沟渠"},
+    )
+    facility.refresh_from_db()
+    assert facility.status == "normal"  # nothing followed in the request
+    assert not WaterBody.objects.filter(name="杨庄村新发现沟渠").exists()
+
+    registry_follow_updates(since=before)
+
+    facility.refresh_from_db()
+    assert facility.status == "stopped"
+    assert RegistryChange.objects.get(code=facility.code, field="status").submission == inspection
+    body = WaterBody.objects.get(name="杨庄村新发现沟渠")
+    assert (body.is_confirmed, body.stage) == (False, "screened")
+    assert RegistryChange.objects.get(field="created").submission == report
+    # A second pass over the same window creates nothing twice.
+    registry_follow_updates(since=before)
+    assert WaterBody.objects.filter(name="杨庄村新发现沟渠").count() == 1
