@@ -12,8 +12,9 @@ What it does, all on loopback:
    multipart with a ~5 KB instance and a 200 KB photo). Every instance is new; they are
    spread over the facilities (or natural villages) of the worker's scope.
    The RSS of each worker is sampled once a second.
-   --registry-follow off (default) leaves the registry's follow-up of each submission to
-   publish_indicators --watch (see django_without_registry_follow.py); on measures it too.
+   --registry-follow off (default) runs the server as docker-compose deploys it
+   (REGISTRY_FOLLOW=worker: publish_indicators --watch brings the registry in line);
+   on (REGISTRY_FOLLOW=request, the embedded default) measures the in-request follow-up too.
 4. gunicorn with the same 2 workers serves benchmarks/bare_app.py, which writes the same
    two rows and the same file with no framework, authentication, parsing or checks.
 5. Prints throughput, p50/p99 latency, the ratio Django/bare, the client's own CPU per
@@ -390,9 +391,9 @@ def main() -> int:
         "--registry-follow",
         choices=["on", "off"],
         default="off",
-        help="on: the registry recomputes the facility of every submission in the request, "
-        "as the server does by default; off: left to publish_indicators --watch "
-        "(see django_without_registry_follow.py)",
+        help="on: REGISTRY_FOLLOW=request, the registry recomputes the facility of every "
+        "submission in the request (embedded default); off: REGISTRY_FOLLOW=worker, left to "
+        "publish_indicators --watch (docker-compose)",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -429,13 +430,10 @@ def main() -> int:
                 f"print(f.pk, f.current_version_id, User.objects.get(username='{USERNAME}').pk)",
             ).split()[-3:]
 
-            app = (
-                "config.wsgi:application"
-                if args.registry_follow == "on"
-                else "django_without_registry_follow:application"
-            )
-            chdir = "server" if args.registry_follow == "on" else "benchmarks"
-            with gunicorn(env, app, chdir, args, work / "django.log") as (port, master):
+            follow = "request" if args.registry_follow == "on" else "worker"
+            django_env = {**env, "REGISTRY_FOLLOW": follow}
+            app, chdir = "config.wsgi:application", "server"
+            with gunicorn(django_env, app, chdir, args, work / "django.log") as (port, master):
                 sampler = RssSampler(master)
                 sampler.start()
                 django = measured(
