@@ -36,7 +36,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,28 +47,12 @@ AS_OF = "2025-12-31"
 YEAR = 2025
 
 
-@contextmanager
 def postgres(prefix: str):
     """A fresh database named ``<prefix>_<random>`` on DATABASE_URL's server (dropped
-    afterwards), else a throwaway cluster (benchmarks/bench_submissions.py)."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        from bench_submissions import postgres as cluster
+    afterwards), else a throwaway cluster: bench_submissions.postgres."""
+    from bench_submissions import postgres as fresh_database
 
-        with cluster() as url:
-            yield url
-        return
-    import psycopg
-
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    head = base.split("?")[0].rsplit("/", 1)[0]
-    with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{head}/{name}"
-    finally:
-        with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return fresh_database(prefix)
 
 
 def _env(url: str) -> dict:

@@ -59,13 +59,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres():
-    """A DATABASE_URL for a fresh database; removed afterwards."""
+def postgres(prefix: str = "zouqu_bench"):
+    """A DATABASE_URL for a fresh database: ``<prefix>_<random>`` on DATABASE_URL's server,
+    else a throwaway cluster; removed afterwards."""
     import psycopg
 
     base = os.environ.get("DATABASE_URL", "")
     if base.startswith(("postgres://", "postgresql://")):
-        name = f"zouqu_bench_{uuid.uuid4().hex[:8]}"
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
         head = base.split("?")[0].rsplit("/", 1)[0]
         with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
