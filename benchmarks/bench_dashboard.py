@@ -6,7 +6,7 @@
 What it does, all on loopback:
 1. PostgreSQL: a throwaway database per data set on the server DATABASE_URL names, or (when
    unset) a throwaway cluster started from /usr/lib/postgresql/*/bin like .ci/run does.
-2. Demo data: migrate, load_demo (the town's registry and five years of submissions,
+2. Demo data: migrate, load_demo (the town's registry and submissions from 2021 to today,
    published indicators). Province-scale data: migrate, ``benchmarks/province.py`` (many
    towns: 150,000 natural villages, 100,000 facilities, 1,000,000 inspections, 20,000
    water bodies at --scale 1.0, with town official accounts), publish_indicators.

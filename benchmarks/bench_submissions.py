@@ -6,7 +6,7 @@
 What it does, all on loopback:
 1. PostgreSQL: a throwaway database on the server DATABASE_URL names, or (when unset)
    a throwaway cluster started from /usr/lib/postgresql/*/bin like .ci/run does.
-2. migrate, load_demo (registry and five years of history), publish the real form.
+2. migrate, load_demo (registry and history from 2021 to today), publish the real form.
 3. gunicorn with 2 workers serves the Django project; many concurrent clients POST
    /submission as ODK Collect does (HTTP Digest with a cached nonce and a counting nc,
    multipart with a ~5 KB instance and a 200 KB photo). Every instance is new; they are

@@ -1,6 +1,7 @@
-"""Five years of synthetic field work (2021–2025) for the demo, sent through the ingest code
-the OpenRosa endpoint uses (``collect.services.submission_receive``), never written into
-tables directly.
+"""Synthetic field work for the demo, sent through the ingest code the OpenRosa endpoint uses
+(``collect.services.submission_receive``), never written into tables directly: the plan's
+five years (2021–2025) and, after them, the routine work of every later year up to the day
+the demo is loaded, so the dashboard's current year has data whenever the demo runs.
 
 From the 2020 baseline of the demo registry (registry.demo: coverage 139/198 = 70.2%,
 operation 115/125 = 92%) the town moves toward the plan's 2025 targets, with a few villages
@@ -16,8 +17,13 @@ and facilities lagging behind:
 - half-yearly film reports and seasonal straw reports of every administrative village,
   recovery and utilisation rising toward 90% and 98%, two villages behind.
 
+After 2025 the town holds the 2025 level: quarterly inspections (the same facilities lag),
+yearly coverage re-checks with a few more villages treated, film and straw reports.
+
 Everything follows from ``seed``: the same seed gives the same instance IDs, so a second run
-finds them stored and sends nothing. The registry is recomputed once at the end rather than
+finds them stored and sends nothing (a run on a later day sends only the newer work). The
+years after 2025 draw from their own random sequence, so the 2021–2025 history is the same
+whatever the day. The registry is recomputed once at the end rather than
 after each submission.
 """
 
@@ -43,7 +49,7 @@ from registry.models import NaturalVillage, SewageFacility, WaterBody
 from registry.selectors import registry_baseline
 from registry.services import registry_following_paused, registry_state_recompute
 
-YEARS = range(2021, 2026)
+YEARS = range(2021, 2026)  # the plan's period
 NAMESPACE = uuid.UUID("5b0c6f4e-2d1c-4f4b-9a55-3f0e2a1d7c11")
 # Share of in-service facilities found normal at an inspection, per year (2020: 92%).
 NORMAL_SHARE = {2021: 0.935, 2022: 0.95, 2023: 0.965, 2024: 0.975, 2025: 0.985}
@@ -56,6 +62,7 @@ LAGGING_VILLAGES = 2  # administrative villages behind on film and straw
 REBOUNDS = 2
 OPEN_WATER_BODIES = 3
 NEW_REPORTS = [(2024, 5, 14), (2025, 4, 9), (2025, 8, 21)]
+NEWLY_TREATED_LATER = 2  # untreated natural villages treated each year after 2025
 
 
 @dataclass
@@ -125,10 +132,15 @@ def _inspection_overrides(status: str, when: dt.date) -> tuple[int, dict[str, An
     return 2, common
 
 
-def _inspections(rng, facilities, contractor_codes, plan: list[Planned]) -> None:
+def _inspections(
+    rng, facilities, contractor_codes, plan: list[Planned], years: range, lagging=None, edits=5
+) -> set[str]:
+    """Quarterly inspections of every in-service facility in ``years``; the lagging
+    facilities (drawn unless given), which the years after 2025 keep."""
     in_service = [f for f in facilities if f.in_service]
-    lagging = {f.code for f in rng.sample(in_service, LAGGING_FACILITIES)}
-    for year in YEARS:
+    if lagging is None:
+        lagging = {f.code for f in rng.sample(in_service, LAGGING_FACILITIES)}
+    for year in years:
         for quarter in range(4):
             for facility in in_service:
                 when = _day(rng, year, 3 * quarter + rng.randint(1, 3))
@@ -136,7 +148,7 @@ def _inspections(rng, facilities, contractor_codes, plan: list[Planned]) -> None
                     status = rng.choice(["defective", "stopped", "defective", "normal"])
                     if quarter == 3:
                         status = rng.choice(["defective", "stopped"])
-                elif rng.random() < NORMAL_SHARE[year]:
+                elif rng.random() < NORMAL_SHARE.get(year, NORMAL_SHARE[YEARS[-1]]):
                     status = "normal"
                 else:
                     status = rng.choice(["defective", "defective", "stopped"])
@@ -162,7 +174,7 @@ def _inspections(rng, facilities, contractor_codes, plan: list[Planned]) -> None
                 )
     # A few inspections corrected afterwards: recorded as stopped, edited to normal.
     candidates = [p for p in plan if p.form_id == "sewage_facility_inspection"]
-    for original in rng.sample(candidates, 5):
+    for original in rng.sample(candidates, edits):
         _, overrides = _inspection_overrides("stopped", original.when)
         original.scenario_seed, original.overrides = 2, overrides
         plan.append(
@@ -177,19 +189,23 @@ def _inspections(rng, facilities, contractor_codes, plan: list[Planned]) -> None
                 edit_of=original.key,
             )
         )
+    return lagging
 
 
 # --------------------------------------------------------------------------- coverage
 
 
-def _coverage(rng, villages, plan: list[Planned]) -> None:
+def _coverage(rng, villages, plan: list[Planned], years: range, untreated=None) -> list:
+    """Coverage surveys of ``years``: villages getting treatment, in the order of
+    ``untreated`` (drawn unless given), and re-checks; the villages still untreated."""
     counted = [v for v in villages if not v.is_planned_relocation]
-    untreated = [v for v in counted if v.sewage_mode == "none"]
-    rng.shuffle(untreated)
+    if untreated is None:
+        untreated = [v for v in counted if v.sewage_mode == "none"]
+        rng.shuffle(untreated)
     start = 0
-    for year in YEARS:
-        treated_now = untreated[start : start + NEWLY_TREATED[year]]
-        start += NEWLY_TREATED[year]
+    for year in years:
+        treated_now = untreated[start : start + NEWLY_TREATED.get(year, NEWLY_TREATED_LATER)]
+        start += len(treated_now)
         rechecked = rng.sample([v for v in counted if v.sewage_mode != "none"], 12)
         for village, mode in [
             *(
@@ -223,6 +239,7 @@ def _coverage(rng, villages, plan: list[Planned]) -> None:
                     },
                 )
             )
+    return untreated[start:]
 
 
 # --------------------------------------------------------------------------- water bodies
@@ -307,14 +324,19 @@ def _water(rng, bodies, plan: list[Planned]) -> None:
 # --------------------------------------------------------------------------- film, straw
 
 
-def _film(rng, admins, lagging, plan: list[Planned]) -> None:
+def _film(rng, admins, lagging, plan: list[Planned], years: range, scales=None) -> dict:
+    """Half-yearly film reports of ``years``; each village's farm size (drawn unless
+    given)."""
+    scales = dict(scales or {})
     for admin in admins:
-        scale = rng.uniform(0.6, 1.6)
-        for year in YEARS:
+        scale = scales[admin.code] if admin.code in scales else rng.uniform(0.6, 1.6)
+        scales[admin.code] = scale
+        for year in years:
             for half, (start, end, report_month) in enumerate(
                 [((1, 1), (6, 30), 7), ((7, 1), (12, 31), 12)]
             ):
-                rate = FILM_RATE[year] - (0.09 if admin.code in lagging else 0.0)
+                rate = FILM_RATE.get(year, FILM_RATE[YEARS[-1]])
+                rate -= 0.09 if admin.code in lagging else 0.0
                 entries = []
                 for film_type, base in (("mulch", 1200), ("greenhouse", 800)):
                     used = round(base * scale * rng.uniform(0.85, 1.15), 1)
@@ -361,19 +383,24 @@ def _film(rng, admins, lagging, plan: list[Planned]) -> None:
                         },
                     )
                 )
+    return scales
 
 
-def _straw(rng, admins, lagging, plan: list[Planned]) -> None:
+def _straw(rng, admins, lagging, plan: list[Planned], years: range, scales=None) -> dict:
+    """Seasonal straw reports of ``years``; each village's farm size (drawn unless given)."""
+    scales = dict(scales or {})
     for admin in admins:
-        scale = rng.uniform(0.5, 1.5)
-        for year in YEARS:
+        scale = scales[admin.code] if admin.code in scales else rng.uniform(0.5, 1.5)
+        scales[admin.code] = scale
+        for year in years:
             for scenario, season, month, base in (
                 (0, "summer", 7, 576.0),
                 (1, "autumn", 11, 1302.3),
             ):
                 produced = round(base * scale * rng.uniform(0.9, 1.1), 1)
                 collectable = produced * 0.8
-                rate = STRAW_RATE[year] - (0.025 if admin.code in lagging else 0.0)
+                rate = STRAW_RATE.get(year, STRAW_RATE[YEARS[-1]])
+                rate -= 0.025 if admin.code in lagging else 0.0
                 used = collectable * min(1.0, rate + rng.uniform(-0.004, 0.004))
                 uses = {
                     "direct_return_t": used * 0.62,
@@ -420,6 +447,7 @@ def _straw(rng, admins, lagging, plan: list[Planned]) -> None:
                         overrides=overrides,
                     )
                 )
+    return scales
 
 
 # --------------------------------------------------------------------------- sending
@@ -435,8 +463,9 @@ def demo_forms_publish() -> list[str]:
     return published
 
 
-def demo_history_plan(*, seed: int) -> list[Planned]:
-    """Every submission of 2021–2025 for the demo registry in the database, in send order."""
+def demo_history_plan(*, seed: int, until: dt.date) -> list[Planned]:
+    """Every submission from 2021 to ``until`` (inclusive) for the demo registry in the
+    database, in send order."""
     rng = random.Random(seed)
     facilities = list(
         SewageFacility.objects.prefetch_related("natural_villages__admin_village").order_by("code")
@@ -461,11 +490,21 @@ def demo_history_plan(*, seed: int) -> list[Planned]:
     farming = [a for a in admins if a.kind != "community"] or admins
     lagging = {a.code for a in rng.sample(farming, LAGGING_VILLAGES)}
     plan: list[Planned] = []
-    _inspections(rng, facilities, contractor_codes, plan)
-    _coverage(rng, villages, plan)
+    lagging_facilities = _inspections(rng, facilities, contractor_codes, plan, YEARS)
+    untreated = _coverage(rng, villages, plan, YEARS)
     _water(rng, bodies, plan)
-    _film(rng, farming, lagging, plan)
-    _straw(rng, farming, lagging, plan)
+    film_scales = _film(rng, farming, lagging, plan, YEARS)
+    straw_scales = _straw(rng, farming, lagging, plan, YEARS)
+    later_years = range(YEARS.stop, until.year + 1)
+    if later_years:  # their own sequence: the 2021–2025 plan does not depend on ``until``
+        later = random.Random(seed + YEARS.stop)
+        _inspections(
+            later, facilities, contractor_codes, plan, later_years, lagging_facilities, edits=0
+        )
+        _coverage(later, villages, plan, later_years, untreated)
+        _film(later, farming, lagging, plan, later_years, film_scales)
+        _straw(later, farming, lagging, plan, later_years, straw_scales)
+    plan = [p for p in plan if p.when <= until]
     for planned in plan:
         planned.instance_id = _instance_id(seed, planned.key)
     # Oldest first, as the phones would have sent them; an edit after what it corrects.
@@ -474,10 +513,11 @@ def demo_history_plan(*, seed: int) -> list[Planned]:
 
 
 def demo_history_load(
-    *, seed: int, progress: Callable[[int, int], None] | None = None
+    *, seed: int, until: dt.date, progress: Callable[[int, int], None] | None = None
 ) -> HistoryResult:
-    """Send the demo history that is not stored yet, then recompute the registry once."""
-    plan = demo_history_plan(seed=seed)
+    """Send the demo history up to ``until`` that is not stored yet, then recompute the
+    registry once."""
+    plan = demo_history_plan(seed=seed, until=until)
     stored = set(
         Submission.objects.filter(instance_id__in=[p.instance_id for p in plan]).values_list(
             "instance_id", flat=True

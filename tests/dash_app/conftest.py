@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.demo_database import manage_env, run
+from tests.demo_database import DEMO_UNTIL, manage_env, run
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
 BASE_PATH = "/dashboard/"
-AS_OF = "2025-12-31"
+AS_OF = DEMO_UNTIL  # the demo database's field work ends on the cut-off
 PASSWORD = "zouqu-demo"
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 

@@ -1,11 +1,12 @@
-"""The demo's 2021–2025 history: sent through the ingest code, a believable path from the
-2020 baseline toward the plan's targets with some villages and facilities lagging, and
-idempotent.
+"""The demo's history: sent through the ingest code, a believable path from the 2020 baseline
+toward the plan's 2025 targets with some villages and facilities lagging, routine work after
+2025 up to the day it is loaded, and idempotent.
 
 Loading the history takes a minute, so these tests read the session's demo database (built
 once by ``load_demo``, see tests/demo_database.py) through a ``manage.py shell`` on a clone.
 """
 
+import datetime as dt
 import json
 import re
 
@@ -13,7 +14,7 @@ import pytest
 
 from collect.demo_history import demo_history_plan
 from registry.demo import DEMO_SEED
-from tests.demo_database import PYTHON, REPO, manage_env, run
+from tests.demo_database import DEMO_UNTIL, PYTHON, REPO, manage_env, run
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +94,9 @@ def test_the_history_moves_from_the_baseline_toward_the_targets(demo):
 def test_a_second_load_finds_everything_stored(demo):
     before = facts(demo)
     output = run(
-        [PYTHON, str(REPO / "server" / "manage.py"), "load_demo"], manage_env(demo), timeout=300
+        [PYTHON, str(REPO / "server" / "manage.py"), "load_demo", "--until", DEMO_UNTIL],
+        manage_env(demo),
+        timeout=300,
     )
     added = re.search(r"新增 (\d+) 份，已存在 (\d+) 份，名录变更 (\d+) 项", output)
     assert added, output
@@ -104,8 +107,36 @@ def test_a_second_load_finds_everything_stored(demo):
     assert after["town"] == before["town"]
 
 
+def _plan(until: dt.date) -> list[tuple]:
+    plan = demo_history_plan(seed=DEMO_SEED, until=until)
+    return [(p.key, p.instance_id, p.when, p.overrides) for p in plan]
+
+
 @pytest.mark.django_db
 def test_the_plan_is_deterministic(users):
-    first = [(p.key, p.instance_id, p.when) for p in demo_history_plan(seed=DEMO_SEED)]
-    second = [(p.key, p.instance_id, p.when) for p in demo_history_plan(seed=DEMO_SEED)]
-    assert first == second
+    assert _plan(dt.date(2025, 12, 31)) == _plan(dt.date(2025, 12, 31))
+
+
+@pytest.mark.django_db
+def test_after_2025_the_routine_work_goes_on_up_to_the_day_of_loading(users):
+    plan_2025 = _plan(dt.date(2025, 12, 31))
+    later = _plan(dt.date(2026, 11, 30))
+    # The plan's five years do not depend on the day; after them, nothing in the future.
+    assert later[: len(plan_2025)] == plan_2025
+    added = later[len(plan_2025) :]
+    assert added and all(
+        dt.date(2026, 1, 1) <= when <= dt.date(2026, 11, 30) for *_, when, _ in added
+    )
+    kinds = {key.split(":")[0] for key, *_ in added}
+    assert kinds == {"inspection", "coverage", "film", "straw"}
+    # Every in-service facility inspected in each quarter that has passed; Q4 only partly.
+    inspections = [key for key, *_ in added if key.startswith("inspection:")]
+    per_quarter = {q: sum(k.endswith(f"2026Q{q}") for k in inspections) for q in range(1, 5)}
+    assert per_quarter[1] == per_quarter[2] == per_quarter[3] > 0
+    assert 0 < per_quarter[4] < per_quarter[1]
+    # The first half year's film report and the summer straw survey; not the year-end ones.
+    assert {k.rsplit(":", 1)[-1] for k, *_ in added if k.startswith("film:")} == {"2026H1"}
+    assert {k.rsplit(":", 1)[-1] for k, *_ in added if k.startswith("straw:")} == {
+        "summer",
+        "autumn",
+    }

@@ -13,7 +13,7 @@ from registry.models import NaturalVillage, SewageFacility, WaterBody
 class Command(BaseCommand):
     help = (
         "Load the synthetic 邹区镇 demo: registry, accounts, the five questionnaires, "
-        "2021–2025 submissions and published indicators (idempotent; demo only)."
+        "submissions from 2021 to today and published indicators (idempotent; demo only)."
     )
 
     def add_arguments(self, parser):
@@ -21,8 +21,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-history", action="store_true", help="registry and accounts only, no submissions"
         )
+        parser.add_argument(
+            "--until",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="YYYY-MM-DD: the last day of field work and the indicators' cut-off "
+            "(default today)",
+        )
 
-    def handle(self, *args, seed: int, no_history: bool, **options):
+    def handle(self, *args, seed: int, no_history: bool, until: dt.date | None, **options):
         town = demo_registry_write(demo_registry_build(seed=seed))
         demo_users_write(town=town)
         self.stdout.write(
@@ -33,23 +40,25 @@ class Command(BaseCommand):
             )
         )
         if not no_history:
-            self._history(seed)
+            self._history(seed, until or dt.date.today())
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, name, _ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {name}")
 
-    def _history(self, seed: int) -> None:
+    def _history(self, seed: int, until: dt.date) -> None:
         started = time.monotonic()
         for line in demo_forms_publish():
             self.stdout.write(f"表单：{line}")
         result = demo_history_load(
             seed=seed,
+            until=until,
             progress=lambda done, total: self.stdout.write(f"  历史提交 {done}/{total}"),
         )
         self.stdout.write(
-            f"2021–2025 年演示提交：新增 {result.sent} 份，已存在 {result.skipped} 份，"
+            f"2021 年至 {until:%Y-%m-%d} 演示提交："
+            f"新增 {result.sent} 份，已存在 {result.skipped} 份，"
             f"名录变更 {result.registry_changes} 项（{time.monotonic() - started:.0f} 秒）"
         )
         indicator_targets_load()
-        summary = indicators_publish(as_of=dt.date.today())
+        summary = indicators_publish(as_of=until)
         self.stdout.write(f"指标已发布：{summary.snapshots} 行")
