@@ -5,7 +5,7 @@ Services take keyword-only arguments, run in one transaction and raise
 review.exceptions. Every change is recorded in the audit log.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -279,6 +279,33 @@ def queue_notices_seen(*, user: User) -> int:
     return selectors.queue_notice_list_for_user(user=user).update(read_at=timezone.now())
 
 
+def _send_back_open_for(submission: Submission) -> bool:
+    """Whether a sent-back review that ``submission`` would redo exists: the same rule as
+    review_on_receipt's query, asked with one plain indexed statement (no ORM compilation),
+    so the usual arrival, with nothing to close, costs little."""
+    if submission.replaces_id:
+        scope, params = "s.id = %s", [submission.replaces_id]
+    elif submission.facility_id:
+        scope = "s.form_id = %s AND s.is_current = %s AND s.facility_id = %s"
+        params = [submission.form_id, True, submission.facility_id]
+    elif submission.water_body_id:
+        scope = "s.form_id = %s AND s.is_current = %s AND s.water_body_id = %s"
+        params = [submission.form_id, True, submission.water_body_id]
+    else:
+        return False
+    quote = connection.ops.quote_name
+    states = sorted(SENT_BACK)
+    sql = (
+        f"SELECT 1 FROM {quote(Review._meta.db_table)} r"
+        f" JOIN {quote(Submission._meta.db_table)} s ON s.id = r.submission_id"
+        f" WHERE r.state IN ({', '.join(['%s'] * len(states))}) AND r.redone_by_id IS NULL"
+        f" AND {scope} LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*states, *params])
+        return cursor.fetchone() is not None
+
+
 def review_on_receipt(*, submission: Submission) -> Review:
     """Give a newly stored submission its review row and close any send-back it redoes.
 
@@ -288,6 +315,8 @@ def review_on_receipt(*, submission: Submission) -> Review:
     """
     state = ReviewState.EDITED if submission.replaces_id else ReviewState.RECEIVED
     review = Review.objects.create(submission=submission, state=state)
+    if not _send_back_open_for(submission):
+        return review  # the usual case: nothing sent back that this submission could redo
     redone = Review.objects.filter(state__in=SENT_BACK, redone_by__isnull=True)
     if submission.replaces_id:
         redone = redone.filter(submission_id=submission.replaces_id)

@@ -7,6 +7,7 @@ import io
 
 from django.test import Client
 
+from collect.models import Submission
 from review.models import Notice, Review
 from review.services import submission_review
 from tests.collect.support import IN_SCOPE, basic, post_submission, sample, sample_files
@@ -96,3 +97,58 @@ def test_an_approved_submission_is_not_sent_back(submit, users, inspection, clie
 
     assert "没有待整改的提交" in client.get("/review/mine/").content.decode()
     assert "【待整改】" not in _facility_labels(inspection)[IN_SCOPE["facility"]]
+
+
+def test_a_submission_about_another_facility_leaves_the_send_back_open(submit, users):
+    original = submit()
+    _send_back(original, users)
+
+    submit("district", seed=7, elsewhere=True)
+
+    assert Review.objects.get(submission=original).redone_by is None
+    assert not Notice.objects.filter(kind="redone").exists()
+
+
+def test_a_redone_send_back_is_not_redone_again(submit, users):
+    original = submit()
+    _send_back(original, users)
+    first_redo = submit(seed=7)
+
+    submit(seed=8)
+
+    assert Review.objects.get(submission=original).redone_by == first_redo
+    assert Notice.objects.filter(kind="redone", recipient=users["official"]).count() == 1
+
+
+def test_a_send_back_of_history_is_closed_by_no_new_submission(
+    submit, users, collect_client, inspection
+):
+    # Sent back, then edited twice over: the send-back of the first version is closed by
+    # the edit; a later new submission about the facility finds nothing open to close.
+    original = submit()
+    _send_back(original, users)
+    edit = sample(seed=9, deprecated_id=original.instance_id)
+    post_submission(collect_client("worker"), edit.xml, sample_files(edit))
+
+    submit(seed=10)
+
+    assert Review.objects.get(submission=original).redone_by.instance_id == edit.instance_id
+    assert Notice.objects.filter(kind="redone", recipient=users["official"]).count() == 1
+
+
+def test_a_new_report_on_the_water_body_closes_its_send_back(publish, users, collect_client):
+    publish("black_odorous_water")
+
+    def report(seed: int):
+        instance = sample("black_odorous_water", seed=seed)
+        response = post_submission(collect_client("worker"), instance.xml, sample_files(instance))
+        assert response.status_code == 201, response.content
+        return Submission.objects.get(instance_id=instance.instance_id)
+
+    original = report(0)
+    assert original.water_body_id is not None
+    _send_back(original, users)
+
+    redo = report(7)
+
+    assert Review.objects.get(submission=original).redone_by == redo
