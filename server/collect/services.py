@@ -45,6 +45,7 @@ from collect.exceptions import (
 )
 from collect.models import Attachment, Form, FormMedia, FormVersion, Submission
 from collect.selectors import user_may_fill
+from config import sql
 from registry.models import AdministrativeVillage, NaturalVillage, SewageFacility, WaterBody
 
 logger = logging.getLogger(__name__)
@@ -276,19 +277,30 @@ def _attachments_checked(files: Mapping[str, File]) -> dict[str, File]:
     return checked
 
 
+# Every field but the XForm text (tens of KB), which storing an instance does not need.
+_VERSION_FIELDS = tuple(
+    field.name for field in FormVersion._meta.concrete_fields if field.name != "xform"
+)
+
+
 def _form_version_for(instance: openrosa.Instance) -> FormVersion:
-    version = (
-        FormVersion.objects.select_related("form")
-        .defer("xform")  # the XForm text (tens of KB) is not needed to store an instance
-        .filter(form__form_id=instance.form_id, version=instance.version)
-        .first()
+    """The version the instance was filled with, and its form, read in one statement
+    (config.sql: no ORM compilation on this path), fresh on every request, so a form closed
+    or a version published by either worker counts at once."""
+    row = sql.fetch_one(
+        f"SELECT {sql.columns(FormVersion, 'v', _VERSION_FIELDS)}, {sql.columns(Form, 'f')}"
+        f" FROM {sql.table(FormVersion)} v JOIN {sql.table(Form)} f ON f.id = v.form_id"
+        " WHERE f.form_id = %s AND v.version = %s",
+        [instance.form_id, instance.version],
     )
-    if version is None:
+    if row is None:
         if not Form.objects.filter(form_id=instance.form_id).exists():
             raise FormNotFound(f"服务器上没有表单 {instance.form_id}，请先获取最新表单")
         raise FormVersionNotFound(
             f"服务器上没有表单 {instance.form_id} 的版本 {instance.version}，请获取最新表单"
         )
+    version, after = sql.instance(FormVersion, row, fields=_VERSION_FIELDS)
+    version.form, _ = sql.instance(Form, row, after)
     if not version.form.is_open:
         raise FormClosed()
     return version
