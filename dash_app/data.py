@@ -691,25 +691,41 @@ def indicator_cards(
 
 
 def quarterly_series(
-    results: pd.DataFrame, town_code: str, code: str, village: str | None = None
+    results: pd.DataFrame,
+    town_code: str,
+    code: str,
+    village: str | None = None,
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The indicator's value per quarter (``period``, ``date`` = quarter end, ``value``).
+    """The indicator's value per quarter (``period``, ``date`` = quarter end, ``value``,
+    ``in_progress``: the quarter had not ended on ``as_of``).
 
     A quarter without evidence has no value (NaN), not the published 0 %: facility
     operation counts an uninspected facility as not normal, so before the first inspections
     on record (the baseline survey, 2020-Q4 in the demo) its value is 0 % by rule, which a
-    trend must not show as a fall to zero."""
+    trend must not show as a fall to zero. For the same rule the quarter in progress is
+    marked: its facilities not inspected yet count as not normal until the quarter ends, so
+    it is drawn apart and left out of the projection."""
     rows = _area(results, town_code, village)
     rows = rows.loc[(rows["code"] == code) & rows["period"].str.contains("-Q", regex=False)]
     values = rows["value"].astype(float).where(~rows["details"].map(_without_evidence).astype(bool))
     series = pd.DataFrame(
         {
             "period": rows["period"].to_numpy(),
-            "date": [quarter_end(p) for p in rows["period"]],
+            "date": pd.to_datetime([quarter_end(p) for p in rows["period"]]),
             "value": values.to_numpy(),
         }
     )
+    cut_off = pd.Timestamp(as_of) if as_of is not None else None
+    series["in_progress"] = series["date"] > cut_off if cut_off is not None else False
     return series.sort_values("date", ignore_index=True)
+
+
+def completed_quarters(series: pd.DataFrame) -> pd.DataFrame:
+    """The rows of quarters that had ended on the cut-off (all, without ``in_progress``)."""
+    if "in_progress" not in series:
+        return series
+    return series.loc[~series["in_progress"].astype(bool)]
 
 
 def _without_evidence(details) -> bool:
@@ -728,8 +744,8 @@ def projection(
     """Where the indicator lands at the current pace: a straight line fitted to the last
     ``window`` quarters with a value, drawn from the last value to the deadline (or, once
     the deadline has passed, four quarters past the last value). Clipped to 0–100 %.
-    Empty when fewer than two quarters have a value."""
-    known = series.dropna(subset=["value"]).tail(window)
+    Empty when fewer than two quarters have a value. A quarter in progress is not a pace."""
+    known = completed_quarters(series).dropna(subset=["value"]).tail(window)
     if len(known) < 2:
         return pd.DataFrame(columns=["date", "value"])
     days = (known["date"] - known["date"].iloc[0]).dt.days.to_numpy(dtype=float)

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dash_app import labels
+from dash_app.data import completed_quarters
 
 FONT = "system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
 COLOURS = {
@@ -90,7 +91,9 @@ def empty(message: str | None = None, height: int = 240) -> go.Figure:
 
 def sparkline(series: pd.DataFrame, target: float | None = None) -> go.Figure:
     """A tiny line of the quarterly values (``date``, ``value``), target dotted. Built in one
-    constructor call: add_hline and the update_* helpers cost ~50 ms a card."""
+    constructor call: add_hline and the update_* helpers cost ~50 ms a card. The quarter in
+    progress is left out (it is not finished; the card shows the period's value)."""
+    series = completed_quarters(series)
     traces = [
         {
             "type": "scatter",
@@ -141,20 +144,37 @@ def trend(
     add_*/update_* helpers cost tens of milliseconds each)."""
     if series["value"].notna().sum() == 0:
         return empty(f"{title}：{labels.TEXT['no_data']}", height=300)  # same as a trend
+    done = completed_quarters(series)
     traces = [
         {
             "type": "scatter",
-            "x": series["date"],
-            "y": series["value"],
+            "x": done["date"],
+            "y": done["value"],
             "name": labels.TEXT["actual"],
             "mode": "lines+markers",
             "line": {"color": COLOURS["actual"], "width": 2},
             "marker": {"size": 5},
             "connectgaps": True,
             "hovertemplate": "%{customdata}: %{y:.1f}%<extra></extra>",
-            "customdata": series["period"],
+            "customdata": done["period"],
         }
     ]
+    running = series.loc[series.index.difference(done.index)].dropna(subset=["value"])
+    if not running.empty:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": running["date"],
+                "y": running["value"],
+                "name": labels.TEXT["quarter_in_progress"],
+                "mode": "markers",
+                "marker": {"size": 8, "symbol": "circle-open", "color": COLOURS["actual"]},
+                "hovertemplate": "%{customdata}: %{y:.1f}%<extra>"
+                + labels.TEXT["quarter_in_progress"]
+                + "</extra>",
+                "customdata": running["period"],
+            }
+        )
     if not projected.empty:
         traces.append(
             {

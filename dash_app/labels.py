@@ -218,6 +218,7 @@ TEXT = Localized(
         "month": "{year}年{month}月",
         "actual": "实际值",
         "projection": "按当前进度预测",
+        "quarter_in_progress": "本季度（进行中）",
         "projection_at_deadline": "按当前进度，{deadline}预计为 {value}",
         "projection_after_deadline": "2025年目标期限已到；按当前进度，{until}预计为 {value}",
         "no_data": "暂无数据",
@@ -325,6 +326,7 @@ TEXT = Localized(
         "month": "{year}-{month:02d}",
         "actual": "Actual",
         "projection": "Projection at current pace",
+        "quarter_in_progress": "This quarter (in progress)",
         "projection_at_deadline": "At the current pace: {value} by {deadline}",
         "projection_after_deadline": "The 2025 deadline has come; at the current pace: {value} "
         "by {until}",

@@ -138,7 +138,7 @@ def overview_update(state_data):
     village = state.village if state.village in viewer.admin_village_codes else None
     cards = data.indicator_cards(ds.area_results, ds.town_code, state.period, village)
     series = {
-        code: data.quarterly_series(ds.area_results, ds.town_code, code, village)
+        code: data.quarterly_series(ds.area_results, ds.town_code, code, village, ds.as_of)
         for code in data.INDICATOR_CODES
     }
     head = common.heading(labels.PAGES["overview"], state, ds, village)

@@ -11,6 +11,7 @@ import httpx
 import openpyxl
 import pytest
 from conftest import PASSWORD, SIZES, ConsoleErrors, Dashboard, login
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -185,9 +186,9 @@ def test_an_alert_links_to_its_facility(page, dashboard):
     wait_for_location(page, "/facilities?")
     wait_for_location(page, f"facility={code}")
     detail = page.locator(f".facility-card[data-facility='{code}']")
-    detail.wait_for()
-    assert code in detail.locator("h3").inner_text()
-    assert "异常" in detail.inner_text()
+    # Retried until the card's final render (it may be redrawn once the map has loaded).
+    expect(detail.locator("h3")).to_contain_text(code)
+    expect(detail).to_contain_text("异常")
 
 
 def test_the_workbook_download_is_a_valid_workbook(page, dashboard, expected):

@@ -584,3 +584,34 @@ def test_every_label_has_its_english(monkeypatch):
 
 def test_figures_preload_runs_without_data():
     figures.preload()
+
+
+def test_the_quarter_in_progress_is_drawn_apart_and_not_projected():
+    """Facilities not inspected yet in the running quarter count as not normal until it
+    ends: its partial value must not read as a fall, nor set the pace."""
+    series = quarters([96.0, 97.0, 96.5, 63.0], first="2026-03-31")
+    series["in_progress"] = series["date"] > pd.Timestamp(2026, 11, 30)
+    assert list(series["in_progress"]) == [False, False, False, True]
+    projected = data.projection(series, deadline=pd.Timestamp(2025, 12, 31))
+    assert projected["date"].iloc[0] == pd.Timestamp(2026, 9, 30)
+    assert projected["value"].iloc[0] == 96.5 and projected["value"].iloc[1] > 90
+    fig = figures.trend(
+        series, projected, title="设施正常运行率", target=100.0, deadline=data.DEADLINE
+    )
+    by_name = {trace.name: trace for trace in fig.data}
+    assert list(by_name["实际值"].y) == [96.0, 97.0, 96.5]
+    assert list(by_name["本季度（进行中）"].y) == [63.0]
+    assert by_name["本季度（进行中）"].marker.symbol == "circle-open"
+    assert list(figures.sparkline(series, 100.0).data[0].y) == [96.0, 97.0, 96.5]
+
+
+def test_quarterly_series_marks_quarters_not_ended_on_the_cut_off(ds):
+    ended = data.quarterly_series(ds.results, TOWN, "SEWAGE_COVERAGE", as_of=dt.date(2025, 12, 31))
+    assert not ended["in_progress"].any()
+    running = data.quarterly_series(
+        ds.results, TOWN, "SEWAGE_COVERAGE", as_of=dt.date(2025, 11, 30)
+    ).set_index("period")
+    assert running.loc["2025-Q4", "in_progress"] and not running.loc["2025-Q3", "in_progress"]
+    nothing = data.quarterly_series(ds.results, "320404117", "SEWAGE_COVERAGE", as_of=AS_OF)
+    assert nothing.empty and list(nothing.columns) == ["period", "date", "value", "in_progress"]
+    assert data.projection(nothing).empty
