@@ -138,12 +138,16 @@ def _inspections(
     """Quarterly inspections of every in-service facility in ``years``; the lagging
     facilities (drawn unless given), which the years after 2025 keep."""
     in_service = [f for f in facilities if f.in_service]
+    # After 2025 each facility keeps its month in the quarter (a contractor's round), so the
+    # days since the last inspection stay under the 90-day alert unless it lags.
+    rounds = {f.code: rng.randint(1, 3) for f in in_service} if lagging is not None else {}
     if lagging is None:
         lagging = {f.code for f in rng.sample(in_service, LAGGING_FACILITIES)}
     for year in years:
         for quarter in range(4):
             for facility in in_service:
-                when = _day(rng, year, 3 * quarter + rng.randint(1, 3))
+                month = rounds.get(facility.code) or rng.randint(1, 3)
+                when = _day(rng, year, 3 * quarter + month)
                 if facility.code in lagging:
                     status = rng.choice(["defective", "stopped", "defective", "normal"])
                     if quarter == 3:
