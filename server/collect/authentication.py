@@ -22,7 +22,6 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.db import connection
 from django.utils import timezone
@@ -34,6 +33,7 @@ from accounts.lockout import (
     login_failure_record,
     login_failures_clear,
     login_locked,
+    login_user_and_lock,
 )
 from collect.models import DigestNonceUse
 
@@ -184,9 +184,9 @@ class DigestAuthentication(authentication.BaseAuthentication):
             nc = -1
         if len(params["nc"]) != 8 or nc < 1:
             raise exceptions.AuthenticationFailed("登录信息无效，请重新登录")
-        if login_locked(username=params["username"], ip=client_ip(request)):
+        user, locked = login_user_and_lock(username=params["username"], ip=client_ip(request))
+        if locked:
             raise exceptions.AuthenticationFailed(LOCKED_MESSAGE)
-        user = get_user_model().objects.filter(username=params["username"]).first()
         if user is None or not user.is_active or not user.digest_ha1:
             _login_failed(request, params["username"])
             raise exceptions.AuthenticationFailed("用户名或密码错误")

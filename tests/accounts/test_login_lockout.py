@@ -271,3 +271,41 @@ def test_failures_older_than_the_window_are_dropped(users):
     _basic_form_list("worker", "new-typo")
 
     assert LoginFailure.objects.filter(username="worker").count() == 1
+
+
+@pytest.mark.parametrize("ip", ["10.0.0.1", "2001:db8::1", None])
+def test_the_digest_lookup_of_user_and_lock_agrees_with_login_locked(users, ip):
+    # Digest asks for the user and the lock in one statement (login_user_and_lock); it must
+    # answer as login_locked() and the user query do, for every kind of lock.
+    from accounts.lockout import login_locked, login_user_and_lock
+    from accounts.models import User
+
+    now = timezone.now()
+    past = now - dt.timedelta(minutes=1)
+    future = now + dt.timedelta(minutes=10)
+    cases = [
+        ("worker", []),
+        ("worker", [dict(ip=ip, until=future)]),
+        ("worker", [dict(ip=ip, until=past)]),
+        ("worker", [dict(ip="10.9.9.9", until=future)]),
+        ("worker", [dict(ip=None, all_addresses=True, until=future)]),
+        ("worker", [dict(ip=None, all_addresses=True, until=past)]),
+        ("nobody", []),
+        ("nobody", [dict(ip=ip, until=future)]),
+        ("official", [dict(ip=ip, until=future, username="worker")]),
+    ]
+    for username, locks in cases:
+        LoginLock.objects.all().delete()
+        for lock in locks:
+            LoginLock.objects.create(**{"username": username, **lock})
+
+        user, locked = login_user_and_lock(username=username, ip=ip)
+
+        assert locked == login_locked(username=username, ip=ip), (username, locks)
+        assert user == User.objects.filter(username=username).first()
+        if user is not None:
+            assert (user.digest_ha1, user.is_active, user.role) == (
+                users[username].digest_ha1,
+                users[username].is_active,
+                users[username].role,
+            )
