@@ -325,7 +325,7 @@ def _attachment_store(
     )
     attachment.file.save(get_valid_filename(name), upload, save=False)
     stored.append(attachment.file.name)
-    attachment.save()
+    sql.insert(attachment)
     return attachment
 
 
@@ -386,18 +386,18 @@ def submission_receive(
                 previous = _edit_target_locked(form, instance.deprecated_id)
         created = False
         if submission is None:
-            try:
-                # Savepoint: a concurrent retry may insert the same instanceID first. The
-                # unique constraint then fails this insert and we continue with its row.
-                with transaction.atomic():
-                    submission = Submission.objects.create(replaces=previous, **fields)
-                created = True
-            except IntegrityError:
+            # A concurrent retry may insert the same instanceID first (or a rival edit the
+            # same `replaces`): the unique constraint decides, INSERT … ON CONFLICT DO
+            # NOTHING writes nothing, and we continue with the row that won.
+            candidate = Submission(replaces=previous, **fields)
+            if sql.insert(candidate, ignore_conflicts=True):
+                submission, created = candidate, True
+            else:
                 submission = _locked(form, instance.instance_id)
                 if submission is None:
                     if previous is not None:
-                        raise EditOfSupersededVersion() from None
-                    raise
+                        raise EditOfSupersededVersion()
+                    raise IntegrityError(f"submission {instance.instance_id} conflicts")
             if created and previous is not None:
                 previous.is_current = False
                 previous.save(update_fields=["is_current", "updated_at"])

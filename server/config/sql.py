@@ -5,14 +5,18 @@ Building and compiling an ORM query costs more Python than the database needs to
 handful of questions thousands of times, so it writes them as SQL once, and turns each row
 into instances here, with the same conversions the ORM applies (JSON, decimals, dates,
 SQLite's booleans). Columns not selected are deferred: reading one loads it, as with
-``.only()``.
+``.only()``. New rows are written by insert(), which does what Model.save() does for a new
+row of a plain model, signals included. Statements, column lists and converters are worked
+out once per process and database kind.
 """
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=Model)
 
@@ -25,40 +29,115 @@ def table(model: type[Model]) -> str:
     return quote(model._meta.db_table)
 
 
-def columns(model: type[Model], alias: str, fields: Sequence[str] | None = None) -> str:
+def columns(model: type[Model], alias: str, fields: tuple[str, ...] | None = None) -> str:
     """The SELECT list of ``model``'s concrete fields (or of ``fields``, by name)."""
+    return _columns(connections[DEFAULT_DB_ALIAS].vendor, model, alias, fields)
+
+
+@cache
+def _columns(vendor: str, model: type[Model], alias: str, fields: tuple[str, ...] | None) -> str:
     return ", ".join(f"{alias}.{quote(field.column)}" for field in _fields(model, fields))
 
 
-def _fields(model: type[Model], names: Sequence[str] | None) -> list:
+@cache
+def _fields(model: type[Model], names: tuple[str, ...] | None) -> tuple:
     # In the model's field order, which Model.from_db expects when some are left out.
     fields = model._meta.concrete_fields
     if names is None:
-        return list(fields)
-    return [field for field in fields if field.name in names or field.attname in names]
+        return tuple(fields)
+    return tuple(field for field in fields if field.name in names or field.attname in names)
+
+
+@cache
+def _converters(vendor: str, model: type[Model], names: tuple[str, ...] | None) -> tuple:
+    """(attnames, [(column expression, its converters)] per field), as the ORM's compiler
+    finds them (backend converters first, then the field's from_db_value)."""
+    chosen = _fields(model, names)
+    converters = []
+    for field in chosen:
+        col = field.get_col(model._meta.db_table)
+        converters.append(
+            (col, tuple(connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+        )
+    return tuple(field.attname for field in chosen), tuple(converters)
 
 
 def instance(
-    model: type[M], row: Sequence[Any], start: int = 0, fields: Sequence[str] | None = None
+    model: type[M], row: Sequence[Any], start: int = 0, fields: tuple[str, ...] | None = None
 ) -> tuple[M, int]:
     """The instance made of ``row[start:]``, whose columns are columns(model, …, fields),
     and the index after them."""
-    chosen = _fields(model, fields)
-    values = []
-    for offset, field in enumerate(chosen):
-        value = row[start + offset]
+    db = connections[DEFAULT_DB_ALIAS]  # once: each use of the `connection` proxy looks it up
+    attnames, converters = _converters(db.vendor, model, fields)
+    values = list(row[start : start + len(attnames)])
+    for index, (col, functions) in enumerate(converters):
+        value = values[index]
         if value is not None:
-            col = field.get_col(model._meta.db_table)
-            for convert in connection.ops.get_db_converters(col) + col.get_db_converters(
-                connection
-            ):
-                value = convert(value, col, connection)
-        values.append(value)
-    made = model.from_db(connection.alias, [field.attname for field in chosen], values)
-    return made, start + len(chosen)
+            for convert in functions:
+                value = convert(value, col, db)
+            values[index] = value
+    made = model.from_db(db.alias, attnames, values)
+    return made, start + len(attnames)
 
 
 def fetch_one(sql: str, params: Sequence[Any]) -> tuple | None:
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+@cache
+def _insert_sql(vendor: str, model: type[Model], ignore_conflicts: bool) -> tuple[str, tuple]:
+    meta = model._meta
+    fields = tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field)
+    returning, _ = connection.ops.return_insert_columns(meta.db_returning_fields)
+    statement = (
+        f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+        # Only a unique constraint is let pass (on SQLite too, unlike INSERT OR IGNORE).
+        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+        + f" {returning}"
+    )
+    return statement, fields
+
+
+def insert(obj: Model, *, ignore_conflicts: bool = False) -> bool:
+    """Save ``obj`` as a new row, as ``obj.save()`` does for a model without parents or
+    generated fields (pre_save and post_save sent, auto_now fields set, the id read back), in
+    one statement compiled once. With ``ignore_conflicts`` a row that would break a unique
+    constraint is not written (INSERT … ON CONFLICT DO NOTHING, decided by the database, so
+    concurrent requests cannot both insert): returns False, sends no post_save and leaves
+    ``obj`` unsaved; the surrounding transaction stays usable (no savepoint needed)."""
+    model = type(obj)
+    meta = model._meta
+    if (
+        meta.parents
+        or meta.proxy
+        or any(f.generated for f in meta.local_concrete_fields)
+        or (meta.auto_field is not None and obj.pk is not None)
+    ):
+        raise TypeError(f"sql.insert does not handle {meta.label}")
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(db.vendor)
+    obj._prepare_related_fields_for_save(operation_name="save")
+    using = db.alias
+    pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    statement, fields = _insert_sql(db.vendor, model, ignore_conflicts)
+    values = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+    with transaction.mark_for_rollback_on_error(using), db.cursor() as cursor:
+        cursor.execute(statement, values)
+        if meta.db_returning_fields:
+            row = cursor.fetchone()
+            if row is None:
+                return False
+            for value, field in zip(row, meta.db_returning_fields, strict=True):
+                setattr(obj, field.attname, value)
+        elif cursor.rowcount != 1:
+            return False
+    obj._state.adding = False
+    obj._state.db = using
+    post_save.send(
+        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+    )
+    return True

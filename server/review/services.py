@@ -14,6 +14,7 @@ from accounts.scopes import is_district_admin
 from audit.models import AuditAction
 from audit.services import audit_record, audit_record_many
 from collect.models import Submission
+from config import sql
 from registry.models import Town
 from review import selectors
 from review.exceptions import (
@@ -314,7 +315,8 @@ def review_on_receipt(*, submission: Submission) -> Review:
     submission of the same form about the same facility or water body, counts as redone.
     """
     state = ReviewState.EDITED if submission.replaces_id else ReviewState.RECEIVED
-    review = Review.objects.create(submission=submission, state=state)
+    review = Review(submission=submission, state=state)
+    sql.insert(review)
     if not _send_back_open_for(submission):
         return review  # the usual case: nothing sent back that this submission could redo
     redone = Review.objects.filter(state__in=SENT_BACK, redone_by__isnull=True)
