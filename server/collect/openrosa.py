@@ -233,9 +233,20 @@ def instance_values(answers: dict, paths: Iterable[str]) -> list[str]:
 
 def answer_by_name(answers: dict, name: str) -> str:
     """The first non-repeated answer whose field name is `name` (the shallowest wins)."""
-    candidates = [
-        (key.count("/"), value)
-        for key, value in answers.items()
-        if isinstance(value, str) and key.rsplit("/", 1)[-1] == name
-    ]
-    return min(candidates, key=lambda candidate: candidate[0])[1] if candidates else ""
+    return answers_by_name(answers, (name,))[name]
+
+
+def answers_by_name(answers: dict, names: Iterable[str]) -> dict[str, str]:
+    """answer_by_name for several names, in one pass over the answers ("" when absent)."""
+    found = dict.fromkeys(names, "")
+    depths: dict[str, int] = {}
+    for key, value in answers.items():
+        if not isinstance(value, str):
+            continue
+        name = key.rpartition("/")[2]
+        if name in found:
+            depth = key.count("/")
+            if name not in depths or depth < depths[name]:
+                depths[name] = depth
+                found[name] = value
+    return found

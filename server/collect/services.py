@@ -212,10 +212,13 @@ def _subjects_in_scope(answers: dict, user: User) -> _Subjects:
     code, since the lists on the phone come from the same scopes. An unknown water body
     code is a newly reported water body and stays unlinked.
     """
-    admin_code = openrosa.answer_by_name(answers, "admin_village")
-    natural_code = openrosa.answer_by_name(answers, "natural_village")
-    facility_code = openrosa.answer_by_name(answers, "facility")
-    water_code = openrosa.answer_by_name(answers, "water_body")
+    codes = openrosa.answers_by_name(
+        answers, ("admin_village", "natural_village", "facility", "water_body")
+    )
+    admin_code = codes["admin_village"]
+    natural_code = codes["natural_village"]
+    facility_code = codes["facility"]
+    water_code = codes["water_body"]
 
     natural_village = None
     if natural_code:
