@@ -26,11 +26,14 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from etl import extract, indicators, schemas, tidy
 
@@ -347,63 +350,132 @@ def counting_sql(town_codes: list[str] | None, approved_only: set[str]) -> tuple
 def frame_read(
     name: str, schema, town_codes: list[str] | None, approved_only: set[str]
 ) -> pd.DataFrame:
+    """The stored rows of frame ``name`` that count, as a frame of ``schema``."""
+    data, rows = _lines_fetch(name, town_codes, approved_only)
+    if not rows:
+        return schemas.empty(schema)
+    # A stored text with a line break (quoted in its CSV line) needs the slower parser mode.
+    return lines_parse(data, schema, breaks=data.count(b"\n") != rows or b"\r" in data)
+
+
+def _lines_fetch(
+    name: str, town_codes: list[str] | None, approved_only: set[str]
+) -> tuple[bytes, int]:
+    """The CSV lines of the rows that count, in submission order, as one UTF-8 text, each
+    ended by a newline, and their number. PostgreSQL hands them out with one ``COPY … TO
+    STDOUT``; elsewhere they are fetched and joined."""
     from django.db import connection
 
     from indicators.models import TidyRow
 
     where, params = counting_sql(town_codes, approved_only)
     sql = f'SELECT line FROM "{TidyRow._meta.db_table}" WHERE {where} ORDER BY submission_id, id'
-    text = io.StringIO()
-    count = 0
+    if connection.vendor == "postgresql":
+        buffer = io.BytesIO()
+        rows = 0
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", [name, *params]) as copy,
+        ):
+            for block in copy:
+                buffer.write(block)
+        data = buffer.getvalue()
+        rows = data.count(b"\n")  # COPY escapes the line breaks inside a value
+        return _copy_unescape(data), rows
     with connection.cursor() as cursor:
         cursor.execute(sql, [name, *params])
-        while rows := cursor.fetchmany(50_000):
-            if count:
-                text.write("\n")
-            text.write("\n".join(row[0] for row in rows))
-            count += len(rows)
-    if not count:
-        return schemas.empty(schema)
-    columns = list(schema.columns)
-    text.seek(0)
-    # Text columns are parsed as categories: a million rows of "ok"/"fail" then share a few
+        lines = [row[0] for row in cursor.fetchall()]
+    return "".join(line + "\n" for line in lines).encode(), len(lines)
+
+
+# COPY's text format escapes these with a backslash (and never writes octal or hex escapes).
+_COPY_ESCAPES = {
+    b"\\": b"\\",
+    b"n": b"\n",
+    b"r": b"\r",
+    b"t": b"\t",
+    b"b": b"\b",
+    b"f": b"\f",
+    b"v": b"\v",
+}
+_COPY_ESCAPE = re.compile(rb"\\(.)", re.DOTALL)
+
+
+def _copy_unescape(data: bytes) -> bytes:
+    """COPY's text output back to the stored text."""
+    if b"\\" not in data:
+        return data
+    return _COPY_ESCAPE.sub(lambda match: _COPY_ESCAPES[match.group(1)], data)
+
+
+def _arrow_type(name: str, kind: str) -> pa.DataType:
+    if kind.startswith("datetime64"):
+        return pa.timestamp("ns")
+    if kind in ("float64", "float"):
+        return pa.float64()
+    if kind in ("Int64", "int64", "int"):
+        return pa.int64()
+    if kind in ("boolean", "bool"):
+        return pa.bool_()
+    if name == "instance_id":
+        return pa.string()  # one per submission: nothing to share
+    # Other text columns as dictionaries: a million rows of "ok"/"fail" then share a few
     # string objects instead of holding a million each.
-    kinds = {
-        name: "category" if _kind(column) in ("str", "object") else str
-        for name, column in schema.columns.items()
-    }
-    frame = pd.read_csv(
-        text, names=columns, header=None, dtype=kinds, keep_default_na=False, na_values=[""]
+    return pa.dictionary(pa.int32(), pa.string())
+
+
+def lines_parse(data: bytes, schema, *, breaks: bool = True) -> pd.DataFrame:
+    """CSV lines written by ``_lines`` (UTF-8, one row each ended by a newline, missing
+    values empty) as a frame of ``schema``'s dtypes: pyarrow's CSV reader with the column
+    types given (the rows were valid when stored, so no element-wise check is repeated).
+    Floats are parsed with correct rounding, so they come back exactly as written (``repr``).
+    ``breaks``: some quoted value holds a line break."""
+    kinds = {name: str(column.dtype) for name, column in schema.columns.items()}
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(column_names=list(kinds), block_size=1 << 24),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=breaks),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={name: _arrow_type(name, kind) for name, kind in kinds.items()},
+            null_values=[""],
+            true_values=["True"],
+            false_values=["False"],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
     )
-    return _typed(frame, schema)
-
-
-def _kind(column) -> str:
-    return str(column.dtype)
-
-
-def _typed(frame: pd.DataFrame, schema) -> pd.DataFrame:
-    """The string columns read back as the schema's dtypes (the rows were valid when
-    stored, so no element-wise check is repeated)."""
-    for name, column in schema.columns.items():
-        kind = str(column.dtype)
-        values = frame[name]
-        if kind.startswith("datetime64"):
-            frame[name] = pd.to_datetime(values, format="%Y-%m-%d %H:%M:%S.%f")
-        elif kind in ("float64", "float"):
-            frame[name] = values.astype(float)
-        elif kind == "Int64":
-            frame[name] = pd.to_numeric(values).astype("Int64")
-        elif kind in ("int64", "int"):
-            frame[name] = values.astype(np.int64)
+    columns = {}
+    for name, kind in kinds.items():
+        values = table.column(name)
+        if kind == "Int64":
+            columns[name] = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         elif kind == "boolean":
-            frame[name] = values.map({"True": True, "False": False}).astype("boolean")
+            columns[name] = values.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
         elif kind == "bool":
-            frame[name] = values.map({"True": True, "False": False}).astype(bool)
+            columns[name] = values.fill_null(False).to_numpy()
+        elif kind in ("int64", "int"):
+            columns[name] = values.fill_null(0).to_numpy().astype(np.int64)
+        elif isinstance(values.type, pa.DictionaryType):
+            columns[name] = _dictionary_text(values)
+        elif pa.types.is_string(values.type):
+            text = values.to_numpy(zero_copy_only=False)
+            if values.null_count:
+                text[pd.isna(text)] = None
+            columns[name] = text
         else:
-            text = values.astype(object)  # from categories: shared string objects
-            frame[name] = text.where(text.notna(), None)
-    return frame
+            columns[name] = values.to_pandas()
+    return pd.DataFrame(columns)
+
+
+def _dictionary_text(values: pa.ChunkedArray) -> np.ndarray:
+    """A dictionary-encoded text column as an object array whose equal texts are one shared
+    string object; None where missing."""
+    if not values.num_chunks:
+        return np.empty(0, dtype=object)
+    values = values.unify_dictionaries()  # one dictionary for every chunk
+    words = np.array([*values.chunks[0].dictionary.to_pylist(), None], dtype=object)
+    codes = pa.chunked_array([chunk.indices for chunk in values.chunks]).fill_null(-1)
+    return words[codes.to_numpy()]  # -1 (missing) takes the None at the end
 
 
 def store_size() -> int:
