@@ -287,19 +287,21 @@ def _aggregate(
         part, member = _level_sums(level, period, codes, areas, labels, record, numbers, keys)
         parts.append(part)
         members.append(member)
-    table = pd.concat(parts, ignore_index=True)
-    # Periods in window order; within a period town, then villages, each by code.
-    table = table.iloc[np.argsort(table["period_rank"].to_numpy(), kind="stable")]
-    table = table.reset_index(drop=True)
+    # One array per column, all levels; then periods in window order and, within a period,
+    # town, then villages, each by code (the levels' own order). No frame until the end.
+    table = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    order = np.argsort(table.pop("period_rank"), kind="stable")
+    table = {name: column[order] for name, column in table.items()}
     numerator, denominator = table["numerator"], table["denominator"]
     positive = denominator > 0
-    value = (100.0 * numerator / denominator.where(positive)).astype(float)
-    if target is None:
-        met = pd.Series([None] * len(table), index=table.index, dtype=object)
-    else:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = 100.0 * numerator / np.where(positive, denominator, np.nan)
+    met = np.full(len(numerator), None, dtype=object)
+    if target is not None:
         # Compare exactly, without rounding the percentage: 9/10 meets 90 %.
         reached = numerator * 100.0 >= target * denominator - 1e-9
-        met = reached.astype(object).where(positive, None)
+        met[positive & reached] = True
+        met[positive & ~reached] = False
     out = pd.DataFrame(
         {
             "code": indicator.code,
@@ -314,12 +316,11 @@ def _aggregate(
             "denominator": denominator,
             "target": np.nan if target is None else float(target),
             "met": met,
-            "record_count": table["record_count"].astype(int),
-            "group_key": table["group_key"].to_numpy(),
+            "record_count": table["record_count"].astype(np.int64),
+            "group_key": table["group_key"],
+            **{column: table[column] for column in extra.columns},
         }
     )
-    for column in extra.columns:
-        out[column] = table[column].to_numpy()
     town_extra = {p.label: town_details(p, c) for p, c in windows} if town_details else {}
     return IndicatorOutput(
         table=out,
@@ -387,8 +388,9 @@ def _level_sums(
     record: np.ndarray,
     numbers: dict[str, np.ndarray],
     keys: np.ndarray | None,
-) -> tuple[pd.DataFrame, _LevelMembers]:
-    """Sums per (period, area) of one level; ``keys`` fixes the groups (the town grid)."""
+) -> tuple[dict[str, np.ndarray], _LevelMembers]:
+    """Sums per (period, area) of one level, as columns; ``keys`` fixes the groups (the
+    town grid)."""
     width = max(len(areas), 1)
     valid = (period >= 0) & (area >= 0)
     key = period[valid] * width + area[valid]
@@ -407,17 +409,15 @@ def _level_sums(
     pairs = _unique_inverse(inverse.astype(np.int64) * (len(record) + 1) + record[valid])[0]
     groups = pairs // (len(record) + 1)
     count = np.bincount(groups, minlength=size)
-    table = pd.DataFrame(
-        {
-            "level": level,
-            "area_code": areas[keys % width] if size else np.array([], dtype=object),
-            "period": labels[keys // width] if size else np.array([], dtype=object),
-            "period_rank": keys // width,
-            "group_key": keys,
-            **columns,
-            "record_count": count,
-        }
-    )
+    table = {
+        "level": np.full(size, level, dtype=object),
+        "area_code": areas[keys % width] if size else np.array([], dtype=object),
+        "period": labels[keys // width] if size else np.array([], dtype=object),
+        "period_rank": keys // width,
+        "group_key": keys,
+        **columns,
+        "record_count": count,
+    }
     members = _LevelMembers(
         level=level, groups=keys[groups], records=pairs % (len(record) + 1), width=width
     )
@@ -594,7 +594,10 @@ def _concat(parts: list[pd.DataFrame], extra: list[str]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=columns)
     if len(parts) == 1 and list(parts[0].columns) == columns:
-        return parts[0].reset_index(drop=True)
+        part = parts[0]
+        if isinstance(part.index, pd.RangeIndex) and part.index.start == 0:
+            return part  # a frame of its own, built for this: no copy
+        return part.reset_index(drop=True)
     return pd.concat(parts, ignore_index=True).reindex(columns=columns)
 
 
@@ -854,9 +857,26 @@ def water_body_stages(
     observed = schemas.require(schemas.WATER_OBSERVATIONS, water_observations)
     cut = pd.Timestamp(cutoff)
     bodies = bodies.loc[bodies["is_confirmed"]]
+    events = _water_body_events(bodies, observed)
+    latest = _latest(
+        events.loc[events["recorded_on"] <= cut],
+        "water_body_code",
+        ["recorded_on", "is_submission", "submitted_at", "instance_id"],
+    ).set_index("water_body_code")
+    return bodies.assign(
+        stage=bodies["code"].map(latest["stage"]).fillna("screened"),
+        stage_date=bodies["code"].map(latest["recorded_on"]).where(lambda d: d > pd.Timestamp.min),
+        source_id=bodies["code"].map(latest["instance_id"]),
+    )
+
+
+def _water_body_events(bodies: pd.DataFrame, observed: pd.DataFrame) -> pd.DataFrame:
+    """What sets a confirmed body's stage: its registry stage (dated ``stage_date``, else
+    from the beginning of time) and every observation with a stage, a rebound visit as
+    ``rebound``."""
     rebound = observed["purpose"].eq("post_monitoring") & observed["rural_black"].fillna(False)
     stage = observed["stage"].map(FORM_STAGE_TO_REGISTRY).mask(rebound, "rebound")
-    events = pd.concat(
+    return pd.concat(
         [
             pd.DataFrame(
                 {
@@ -881,16 +901,6 @@ def water_body_stages(
             ],
         ],
         ignore_index=True,
-    )
-    latest = _latest(
-        events.loc[events["recorded_on"] <= cut],
-        "water_body_code",
-        ["recorded_on", "is_submission", "submitted_at", "instance_id"],
-    ).set_index("water_body_code")
-    return bodies.assign(
-        stage=bodies["code"].map(latest["stage"]).fillna("screened"),
-        stage_date=bodies["code"].map(latest["recorded_on"]).where(lambda d: d > pd.Timestamp.min),
-        source_id=bodies["code"].map(latest["instance_id"]),
     )
 
 
@@ -917,27 +927,40 @@ def black_water_elimination(
     rebound_visits = observed.loc[
         observed["purpose"].eq("post_monitoring") & observed["rural_black"].fillna(False)
     ]
-    parts = []
-    for period, cutoff in windows:
-        state = water_body_stages(water_bodies, observed, cutoff=cutoff.date())
+    bodies = schemas.require(schemas.WATER_BODIES, water_bodies)
+    bodies = bodies.loc[bodies["is_confirmed"]]
+    codes = bodies["code"].to_numpy(dtype=object)
+    # Each body's stage at every window's cut-off in one pass (``water_body_stages`` per
+    # window, sorted once): the last event on or before the cut-off in the ETL's order.
+    events = _events_ordered(_water_body_events(bodies, observed), "water_body_code")
+    latest = _latest_until(events, "water_body_code", codes, windows)
+    known = pd.notna(latest["stage"])
+    stage = np.where(known, latest["stage"], "screened").astype(object)
+    stage_date = pd.Series(latest["recorded_on"]).where(lambda d: d > pd.Timestamp.min)
+    # No event by the cut-off: no source (NaN, as a map over the latest events gives).
+    source_id = np.where(known, latest["instance_id"], np.nan).astype(object)
+    rebounded = np.zeros(len(windows) * len(codes), dtype=bool)
+    for n, (period, cutoff) in enumerate(windows):
         in_window = rebound_visits["recorded_on"].between(period.start, cutoff)
-        rebounded = set(rebound_visits.loc[in_window, "water_body_code"])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "period": period.label,
-                    "record_id": state["code"].to_numpy(),
-                    "admin_village_code": state["admin_village_code"].to_numpy(),
-                    "natural_village_code": state["natural_village_code"].to_numpy(),
-                    "numerator": state["stage"].eq("closed").astype(float).to_numpy(),
-                    "denominator": 1.0,
-                    "category": state["stage"].to_numpy(),
-                    "source_id": state["source_id"].to_numpy(),
-                    "stage_date": state["stage_date"].to_numpy(),
-                    "rebounded_in_period": state["code"].isin(rebounded).to_numpy(),
-                }
-            )
+        found = set(rebound_visits.loc[in_window, "water_body_code"])
+        rebounded[n * len(codes) : (n + 1) * len(codes)] = bodies["code"].isin(found)
+    repeat = len(windows)
+    parts = [
+        pd.DataFrame(
+            {
+                "period": _periods_column(windows, len(codes)),
+                "record_id": _tiled(codes, repeat),
+                "admin_village_code": _tiled(bodies["admin_village_code"], repeat),
+                "natural_village_code": _tiled(bodies["natural_village_code"], repeat),
+                "numerator": (stage == "closed").astype(float),
+                "denominator": 1.0,
+                "category": stage,
+                "source_id": source_id,
+                "stage_date": stage_date.to_numpy(),
+                "rebounded_in_period": rebounded,
+            }
         )
+    ]
     basis = _concat(parts, ["stage_date", "rebounded_in_period"])
 
     def details(rows: pd.DataFrame) -> pd.DataFrame:

@@ -581,7 +581,11 @@ def registry_check(
         ]
     dropped = {issue["instance_id"] for issue in issues if issue["action"] == "excluded"}
     for name, frame in frames.items():
-        frames[name] = frame.loc[~frame["instance_id"].isin(dropped)].reset_index(drop=True)
+        if dropped:
+            frame = frame.loc[~frame["instance_id"].isin(dropped)]
+        if dropped or not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
+            frame = frame.reset_index(drop=True)  # else no copy of a million rows
+        frames[name] = frame
     data_quality = pd.concat(
         [tables.data_quality, pd.DataFrame(issues, columns=tables.data_quality.columns)],
         ignore_index=True,
