@@ -106,6 +106,12 @@ class IndicatorOutput:
     town_details: Mapping[str, tuple[dict, dict]] = field(default_factory=dict)
     members: "_Members | None" = None  # the record ids of each row, as integer codes
 
+    def rows_for(self, periods: Iterable[str]) -> pd.DataFrame:
+        """The table's rows of ``periods`` with their ``details`` dicts but no ``records``
+        lists (``record_count`` counts them): what the workbook writes."""
+        table = self.table.loc[self.table["period"].isin(list(periods))].reset_index(drop=True)
+        return table.assign(details=_details_dicts(table, self.detail_columns, self.town_details))
+
     @functools.cached_property
     def results(self) -> pd.DataFrame:
         return self.results_for(None)

@@ -7,6 +7,7 @@ headers.
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from etl import schemas
@@ -26,17 +27,18 @@ def facility_ledger(
     observed = schemas.require(schemas.INSPECTIONS, inspections)
     faults = schemas.require(schemas.INSPECTION_FAULTS, inspection_faults)
     cutoff = pd.Timestamp(as_of)
-    latest = (
-        observed.loc[observed["recorded_on"] <= cutoff]
-        .sort_values(["recorded_on", "submitted_at", "instance_id"])
-        .drop_duplicates("facility_code", keep="last")
-    )
-    fault_text = (
-        faults.sort_values(["instance_id", "entry"])
-        .assign(text=lambda f: f["fault_type"] + "/" + f["fault_severity"])
-        .groupby("instance_id")["text"]
-        .agg("; ".join)
-    )
+    latest = _latest_inspections(observed.loc[observed["recorded_on"] <= cutoff])
+    # Only the faults of those inspections, joined in entry order.
+    faults = faults.loc[faults["instance_id"].isin(latest["instance_id"])]
+    faults = faults.sort_values(["instance_id", "entry"], kind="stable")
+    fault_text: dict[str, str] = {}
+    for instance_id, text in zip(
+        faults["instance_id"].tolist(),
+        (faults["fault_type"] + "/" + faults["fault_severity"]).tolist(),
+        strict=True,
+    ):
+        earlier = fault_text.get(instance_id)
+        fault_text[instance_id] = text if earlier is None else f"{earlier}; {text}"
     ledger = registry.merge(
         latest[["facility_code", "recorded_on", "status", "instance_id", "submitter"]],
         left_on="code",
@@ -61,6 +63,28 @@ def facility_ledger(
             "instance_id": ledger["instance_id"],
         }
     ).sort_values("facility_code", ignore_index=True)
+
+
+def _latest_inspections(inspections: pd.DataFrame) -> pd.DataFrame:
+    """Each facility's last inspection by date, then receipt time, then instance ID (missing
+    times last, as ``sort_values`` puts them): sorted on integers, the instance IDs ranked
+    only where a facility has two inspections with the same date and receipt time."""
+    if inspections.empty:
+        return inspections
+    unit = pd.factorize(inspections["facility_code"])[0]
+    last = np.iinfo(np.int64).max
+    dated = inspections["recorded_on"].to_numpy(dtype="datetime64[ns]")
+    received = inspections["submitted_at"].to_numpy(dtype="datetime64[ns]")
+    dated = np.where(np.isnat(dated), last, dated.view(np.int64))
+    received = np.where(np.isnat(received), last, received.view(np.int64))
+    tiebreak = np.zeros(len(unit), dtype=np.int64)
+    same = pd.DataFrame({"u": unit, "d": dated, "r": received}).duplicated(keep=False).to_numpy()
+    if same.any():
+        ids = inspections["instance_id"].to_numpy(dtype=object)[same]
+        tiebreak[same] = pd.Series(ids).rank(method="dense").to_numpy(dtype=np.int64)
+    order = np.lexsort((tiebreak, received, dated, unit))
+    ends = np.flatnonzero(np.append(unit[order][1:] != unit[order][:-1], True))
+    return inspections.iloc[order[ends]]
 
 
 def water_body_ledger(
