@@ -161,26 +161,51 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
-def measured(master: int, load) -> dict:
+def backend_pids(database_url: str | None) -> list[int]:
+    """The PostgreSQL processes serving ``database_url``'s database on this machine (on a
+    shared server, only this run's database: the gunicorn workers' connections)."""
+    if not database_url:
+        return []
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [pid for (pid,) in rows if Path(f"/proc/{pid}").exists()]
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+def measured(master: int, load, database_url: str | None = None) -> dict:
     """Run ``load()`` and add the CPU the gunicorn workers and PostgreSQL used per request.
 
     On a machine shared with other work, throughput and latency depend on what else runs;
     the CPU each side spends per submission does not, so the ratio of the two is the
-    steadier comparison.
+    steadier comparison. PostgreSQL: the throwaway cluster's processes, or on a server
+    DATABASE_URL names (on this machine), the backends of this run's database (their
+    connections persist, so every backend the workers use is counted from when it starts).
     """
     workers = children(master)
-    database = [*POSTMASTER, *(children(POSTMASTER[0]) if POSTMASTER else [])]
-    before_workers, before_db = cpu_seconds(workers), cpu_seconds(database)
+
+    def database() -> list[int]:
+        if POSTMASTER:
+            return [*POSTMASTER, *children(POSTMASTER[0])]
+        return backend_pids(database_url)
+
+    before_workers, before_db = cpu_seconds(workers), cpu_by_pid(database())
     result = load()
-    database = [*POSTMASTER, *(children(POSTMASTER[0]) if POSTMASTER else [])]
+    after_db = cpu_by_pid(database())
     count = max(1, result["submissions"])
     result["server_cpu_ms_per_request"] = round(
         (cpu_seconds(workers) - before_workers) / count * 1000, 2
     )
-    if POSTMASTER:
-        result["postgres_cpu_ms_per_request"] = round(
-            (cpu_seconds(database) - before_db) / count * 1000, 2
-        )
+    if after_db:
+        spent = sum(cpu - before_db.get(pid, 0.0) for pid, cpu in after_db.items())
+        result["postgres_cpu_ms_per_request"] = round(spent / count * 1000, 2)
     return result
 
 
@@ -396,12 +421,17 @@ def main() -> int:
         "submission in the request (embedded default); off: REGISTRY_FOLLOW=worker, left to "
         "publish_indicators --watch (docker-compose)",
     )
+    parser.add_argument(
+        "--db-prefix",
+        default="zouqu_bench",
+        help="name prefix of the throwaway database on DATABASE_URL's server",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="zouqu-bench."))
     try:
-        with postgres() as database_url:
+        with postgres(args.db_prefix) as database_url:
             env = {
                 **os.environ,
                 "DATABASE_URL": database_url,
@@ -440,6 +470,7 @@ def main() -> int:
                 django = measured(
                     master,
                     lambda: run_load(port, args.submissions, args.clients, templates, digest=True),
+                    database_url,
                 )
                 sampler.stopped.set()
                 sampler.join()
@@ -459,6 +490,7 @@ def main() -> int:
                     lambda: run_load(
                         port, args.bare_submissions, args.clients, templates, digest=False
                     ),
+                    database_url,
                 )
     finally:
         shutil.rmtree(work, ignore_errors=True)
