@@ -138,12 +138,15 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
             state.save(update_fields=["last_review_at", "updated_at"])
             return changes
         # Submissions tidied in this call were read with their current review state.
-        reviews = Review.objects.filter(
-            submission_id__lte=start, changed_at__gt=state.last_review_at
+        # One read of the decisions (no index on changed_at: each query scans the reviews).
+        reviews = list(
+            Review.objects.filter(
+                submission_id__lte=start, changed_at__gt=state.last_review_at
+            ).values_list("submission_id", "state", "changed_at")
         )
-        latest = reviews.aggregate(at=Max("changed_at"))["at"]
-        if latest is not None:
-            decided = dict(reviews.values_list("submission_id", "state"))
+        if reviews:
+            latest = max(changed_at for _, _, changed_at in reviews)
+            decided = {pk: review_state for pk, review_state, _ in reviews}
             rows = TidyRow.objects.filter(submission_id__in=list(decided))
             changes.towns |= set(rows.values_list("town_code", flat=True).distinct())
             changes.all_periods = True

@@ -148,3 +148,10 @@ def test_the_store_reads_back_what_tidying_the_submissions_gives():
         len(one_town.inspections)
         == (stored.inspections["admin_village_code"].str[:9] == towns[0]).sum()
     )
+
+
+@pytest.mark.parametrize("name", list(store.FRAMES))
+def test_an_empty_frame_is_what_validating_no_rows_gives(name):
+    schema = store.FRAMES[name]
+    validated = schema.validate(pd.DataFrame({column: [] for column in schema.columns}))
+    pd.testing.assert_frame_equal(schemas.empty(schema), validated)
