@@ -21,6 +21,7 @@ lock early (deleting it in the admin) clears the failures with it (login_lock_li
 import datetime as dt
 import hashlib
 import hmac
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -63,23 +64,27 @@ def login_locked(*, username: str, ip: str | None) -> bool:
     ).exists()
 
 
+@cache
+def _user_and_lock_sql(vendor: str, without_ip: bool) -> str:
+    address = "l.ip IS NULL" if without_ip else "l.ip = %s"
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {sql.table(LoginLock)} l WHERE l.username = %s"
+        f" AND ({address} OR l.all_addresses = %s) AND l.until > %s),"
+        f" {sql.columns(User, 'u')}"
+        f" FROM (SELECT 1 AS one) AS x LEFT JOIN {sql.table(User)} u ON u.username = %s"
+    )
+
+
 def login_user_and_lock(*, username: str, ip: str | None) -> tuple[User | None, bool]:
     """The active-or-not user named ``username`` (None when there is none) and whether
     login_locked() holds, in one statement: what a Digest login asks on every request
     (config.sql: no ORM compilation)."""
     params: list = [username[:150]]
-    if ip is None:
-        address = "l.ip IS NULL"
-    else:
-        address = "l.ip = %s"
+    if ip is not None:
         params.append(connection.ops.adapt_ipaddressfield_value(ip))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     row = sql.fetch_one(
-        f"SELECT EXISTS (SELECT 1 FROM {sql.table(LoginLock)} l WHERE l.username = %s"
-        f" AND ({address} OR l.all_addresses = %s) AND l.until > %s),"
-        f" {sql.columns(User, 'u')}"
-        f" FROM (SELECT 1 AS one) AS x LEFT JOIN {sql.table(User)} u ON u.username = %s",
-        [*params, True, now, username],
+        _user_and_lock_sql(sql.vendor(), ip is None), [*params, True, now, username]
     )
     user = sql.instance(User, row, 1)[0] if row[1] is not None else None
     return user, bool(row[0])

@@ -5,6 +5,8 @@ workers their assigned administrative villages; contractors their assigned
 facilities (and the villages those serve).
 """
 
+from functools import cache
+
 from django.db.models import QuerySet
 
 from accounts.models import Role, User
@@ -135,46 +137,64 @@ def _served(facility: str) -> str:
     )
 
 
-_ADMIN_VILLAGE_FIELDS = ("id", "code", "town", "name")
-
-
-def natural_village_for_user(*, user: User, code: str) -> NaturalVillage | None:
-    """The natural village with this code, with its administrative village (id, code, town,
-    name; the rest loads when read), if the user may report on it (same rule as
-    natural_villages_for_user)."""
+def _rule_kind(user: User) -> str | None:
+    """Which rule of the point checks applies to the user; None: nothing is in scope."""
     if not user.is_authenticated:
         return None
     if is_district_admin(user):
-        rule, params = "", []
-    elif user.role == Role.TOWN_OFFICIAL:
-        if not user.town_id:
-            return None
-        rule, params = " AND av.town_id = %s", [user.town_id]
-    elif user.role == Role.VILLAGE_WORKER:
+        return "all"
+    if user.role == Role.TOWN_OFFICIAL:
+        return "town" if user.town_id else None
+    if user.role == Role.VILLAGE_WORKER:
+        return "worker"
+    if user.role == Role.CONTRACTOR:
+        return "contractor"
+    return None
+
+
+def _rule_params(user: User, kind: str) -> list:
+    return [] if kind == "all" else [user.town_id] if kind == "town" else [user.pk]
+
+
+_ADMIN_VILLAGE_FIELDS = ("id", "code", "town", "name")
+
+
+@cache
+def _natural_village_sql(vendor: str, kind: str) -> str:
+    if kind == "all":
+        rule = ""
+    elif kind == "town":
+        rule = " AND av.town_id = %s"
+    elif kind == "worker":
         links, user_col, village_col = _villages_of_workers()
         rule = (
             f" AND EXISTS (SELECT 1 FROM {links} w"
             f" WHERE w.{village_col} = av.id AND w.{user_col} = %s)"
         )
-        params = [user.pk]
-    elif user.role == Role.CONTRACTOR:
+    else:  # contractor
         links, user_col, facility_col = _facilities_of_operators()
         rule = (
             f" AND EXISTS (SELECT 1 FROM {sql.table(FacilityVillage)} fv"
             f" JOIN {links} o ON o.{facility_col} = fv.facility_id"
             f" WHERE fv.natural_village_id = nv.id AND o.{user_col} = %s)"
         )
-        params = [user.pk]
-    else:
-        return None
-    row = sql.fetch_one(
+    return (
         f"SELECT {sql.columns(NaturalVillage, 'nv')},"
         f" {sql.columns(AdministrativeVillage, 'av', _ADMIN_VILLAGE_FIELDS)}"
         f" FROM {sql.table(NaturalVillage)} nv"
         f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id"
-        f" WHERE nv.code = %s{rule}",
-        [code, *params],
+        f" WHERE nv.code = %s{rule}"
     )
+
+
+def natural_village_for_user(*, user: User, code: str) -> NaturalVillage | None:
+    """The natural village with this code, with its administrative village (id, code, town,
+    name; the rest loads when read), if the user may report on it (same rule as
+    natural_villages_for_user)."""
+    kind = _rule_kind(user)
+    if kind is None:
+        return None
+    row = sql.fetch_one(_natural_village_sql(sql.vendor(), kind), [code, *_rule_params(user, kind)])
     if row is None:
         return None
     village, after = sql.instance(NaturalVillage, row)
@@ -184,43 +204,41 @@ def natural_village_for_user(*, user: User, code: str) -> NaturalVillage | None:
     return village
 
 
-def facility_for_user(*, user: User, code: str) -> SewageFacility | None:
-    """The facility with this code if the user may report on it (rule of facilities_for_user)."""
-    if not user.is_authenticated:
-        return None
-    if is_district_admin(user):
-        rule, params = "", []
-    elif user.role == Role.CONTRACTOR:
+@cache
+def _facility_sql(vendor: str, kind: str) -> str:
+    if kind == "all":
+        rule = ""
+    elif kind == "contractor":
         links, user_col, facility_col = _facilities_of_operators()
         rule = (
             f" AND EXISTS (SELECT 1 FROM {links} o"
             f" WHERE o.{facility_col} = f.id AND o.{user_col} = %s)"
         )
-        params = [user.pk]
-    elif user.role == Role.TOWN_OFFICIAL:
-        if not user.town_id:
-            return None
+    elif kind == "town":
         rule = (
             f" AND EXISTS (SELECT 1 FROM {sql.table(NaturalVillage)} nv"
             f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id"
             f" WHERE nv.id IN ({_served('f.id')}) AND av.town_id = %s)"
         )
-        params = [user.town_id]
-    elif user.role == Role.VILLAGE_WORKER:
+    else:  # worker
         links, user_col, village_col = _villages_of_workers()
         rule = (
             f" AND EXISTS (SELECT 1 FROM {sql.table(NaturalVillage)} nv"
             f" JOIN {links} w ON w.{village_col} = nv.admin_village_id"
             f" WHERE nv.id IN ({_served('f.id')}) AND w.{user_col} = %s)"
         )
-        params = [user.pk]
-    else:
-        return None
-    row = sql.fetch_one(
+    return (
         f"SELECT {sql.columns(SewageFacility, 'f')} FROM {sql.table(SewageFacility)} f"
-        f" WHERE f.code = %s{rule}",
-        [code, *params],
+        f" WHERE f.code = %s{rule}"
     )
+
+
+def facility_for_user(*, user: User, code: str) -> SewageFacility | None:
+    """The facility with this code if the user may report on it (rule of facilities_for_user)."""
+    kind = _rule_kind(user)
+    if kind is None:
+        return None
+    row = sql.fetch_one(_facility_sql(sql.vendor(), kind), [code, *_rule_params(user, kind)])
     return sql.instance(SewageFacility, row)[0] if row is not None else None
 
 

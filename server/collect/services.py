@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile, File
@@ -286,16 +287,20 @@ _VERSION_FIELDS = tuple(
 )
 
 
+@cache
+def _form_version_sql(vendor: str) -> str:
+    return (
+        f"SELECT {sql.columns(FormVersion, 'v', _VERSION_FIELDS)}, {sql.columns(Form, 'f')}"
+        f" FROM {sql.table(FormVersion)} v JOIN {sql.table(Form)} f ON f.id = v.form_id"
+        " WHERE f.form_id = %s AND v.version = %s"
+    )
+
+
 def _form_version_for(instance: openrosa.Instance) -> FormVersion:
     """The version the instance was filled with, and its form, read in one statement
     (config.sql: no ORM compilation on this path), fresh on every request, so a form closed
     or a version published by either worker counts at once."""
-    row = sql.fetch_one(
-        f"SELECT {sql.columns(FormVersion, 'v', _VERSION_FIELDS)}, {sql.columns(Form, 'f')}"
-        f" FROM {sql.table(FormVersion)} v JOIN {sql.table(Form)} f ON f.id = v.form_id"
-        " WHERE f.form_id = %s AND v.version = %s",
-        [instance.form_id, instance.version],
-    )
+    row = sql.fetch_one(_form_version_sql(sql.vendor()), [instance.form_id, instance.version])
     if row is None:
         if not Form.objects.filter(form_id=instance.form_id).exists():
             raise FormNotFound(f"服务器上没有表单 {instance.form_id}，请先获取最新表单")

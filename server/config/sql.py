@@ -21,6 +21,11 @@ from django.db.models.signals import post_save, pre_save
 M = TypeVar("M", bound=Model)
 
 
+def vendor() -> str:
+    """The database kind ("postgresql", "sqlite"): part of the key of SQL text kept per process."""
+    return connections[DEFAULT_DB_ALIAS].vendor
+
+
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 

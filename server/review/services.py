@@ -5,7 +5,9 @@ Services take keyword-only arguments, run in one transaction and raise
 review.exceptions. Every change is recorded in the audit log.
 """
 
-from django.db import connection, transaction
+from functools import cache
+
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -285,26 +287,32 @@ def _send_back_open_for(submission: Submission) -> bool:
     review_on_receipt's query, asked with one plain indexed statement (no ORM compilation),
     so the usual arrival, with nothing to close, costs little."""
     if submission.replaces_id:
-        scope, params = "s.id = %s", [submission.replaces_id]
+        kind, params = "edit", [submission.replaces_id]
     elif submission.facility_id:
-        scope = "s.form_id = %s AND s.is_current = %s AND s.facility_id = %s"
-        params = [submission.form_id, True, submission.facility_id]
+        kind, params = "facility", [submission.form_id, True, submission.facility_id]
     elif submission.water_body_id:
-        scope = "s.form_id = %s AND s.is_current = %s AND s.water_body_id = %s"
-        params = [submission.form_id, True, submission.water_body_id]
+        kind, params = "water_body", [submission.form_id, True, submission.water_body_id]
     else:
         return False
-    quote = connection.ops.quote_name
-    states = sorted(SENT_BACK)
-    sql = (
-        f"SELECT 1 FROM {quote(Review._meta.db_table)} r"
-        f" JOIN {quote(Submission._meta.db_table)} s ON s.id = r.submission_id"
-        f" WHERE r.state IN ({', '.join(['%s'] * len(states))}) AND r.redone_by_id IS NULL"
+    return sql.fetch_one(_send_back_sql(sql.vendor(), kind), [*_SENT_BACK, *params]) is not None
+
+
+_SENT_BACK = sorted(SENT_BACK)
+
+
+@cache
+def _send_back_sql(vendor: str, kind: str) -> str:
+    scope = {
+        "edit": "s.id = %s",
+        "facility": "s.form_id = %s AND s.is_current = %s AND s.facility_id = %s",
+        "water_body": "s.form_id = %s AND s.is_current = %s AND s.water_body_id = %s",
+    }[kind]
+    return (
+        f"SELECT 1 FROM {sql.table(Review)} r"
+        f" JOIN {sql.table(Submission)} s ON s.id = r.submission_id"
+        f" WHERE r.state IN ({', '.join(['%s'] * len(_SENT_BACK))}) AND r.redone_by_id IS NULL"
         f" AND {scope} LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*states, *params])
-        return cursor.fetchone() is not None
 
 
 def review_on_receipt(*, submission: Submission) -> Review:
