@@ -295,9 +295,11 @@ def _aggregate(
         members.append(member)
     # One array per column, all levels; then periods in window order and, within a period,
     # town, then villages, each by code (the levels' own order). No frame until the end.
-    table = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
-    order = np.argsort(table.pop("period_rank"), kind="stable")
-    table = {name: column[order] for name, column in table.items()}
+    order = np.argsort(np.concatenate([part.pop("period_rank") for part in parts]), kind="stable")
+    table = {}
+    for name in list(parts[0]):
+        # Column by column, each level's part released as soon as it is placed.
+        table[name] = np.concatenate([part.pop(name) for part in parts])[order]
     numerator, denominator = table["numerator"], table["denominator"]
     positive = denominator > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -425,9 +427,20 @@ def _level_sums(
         "record_count": count,
     }
     members = _LevelMembers(
-        level=level, groups=keys[groups], records=pairs % (len(record) + 1), width=width
+        level=level,
+        groups=_compact(keys[groups]),
+        records=_compact(pairs % (len(record) + 1)),
+        width=width,
     )
     return table, members
+
+
+def _compact(values: np.ndarray) -> np.ndarray:
+    """Non-negative integer codes as int32 when they fit (half the memory of millions of
+    (group, record) pairs kept for the records lists)."""
+    if not len(values) or values.max() < np.iinfo(np.int32).max:
+        return values.astype(np.int32)
+    return values
 
 
 def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
