@@ -167,8 +167,9 @@ def _child_main(task: str, extra: list[str]) -> dict:
         from indicators.services import indicator_targets
 
         started = time.perf_counter()
+        # What ``pipeline.export`` (``python -m etl export``, the export API) computes.
         result = pipeline.database_compute(
-            as_of=as_of, periods=indicators.year_periods(YEAR), targets=indicator_targets()
+            as_of=as_of, periods=pipeline.workbook_periods(YEAR), targets=indicator_targets()
         )
         computed = time.perf_counter() - started
         before = _rss_mb()

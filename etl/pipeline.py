@@ -194,6 +194,13 @@ def snapshot_write(result: RunResult, out_dir: Path) -> list[Path]:
     return [out_dir / name for name in files]
 
 
+def workbook_periods(year: int) -> list[str]:
+    """The periods the annual workbook shows: the year only (its summary and indicator sheets
+    are the year's values; the ledgers read the tidy tables). Each period is computed on its
+    own, so leaving out the quarters and months changes none of the year's values."""
+    return [str(year)]
+
+
 def workbook_write(
     result: RunResult, *, year: int, out: Path | object, generated_at: dt.datetime
 ) -> None:
@@ -238,7 +245,7 @@ def export(
     cutoff = min(as_of, dt.date(year, 12, 31))
     result = database_compute(
         as_of=cutoff,
-        periods=indicators.year_periods(year),
+        periods=workbook_periods(year),
         targets=indicator_targets() if targets is None else targets,
     )
     workbook_write(result, year=year, out=out, generated_at=generated_at)

@@ -358,7 +358,9 @@ def frame_read(
     if not rows:
         return schemas.empty(schema)
     # A stored text with a line break (quoted in its CSV line) needs the slower parser mode.
-    return lines_parse(data, schema, breaks=data.count(b"\n") != rows or b"\r" in data)
+    table = _csv_table(data, schema, breaks=data.count(b"\n") != rows or b"\r" in data)
+    del data  # the text goes before the frame is built (a quarter GB at province scale)
+    return _table_frame(table, schema)
 
 
 def _lines_fetch(
@@ -429,12 +431,17 @@ def _arrow_type(name: str, kind: str) -> pa.DataType:
 
 def lines_parse(data: bytes, schema, *, breaks: bool = True) -> pd.DataFrame:
     """CSV lines written by ``_lines`` (UTF-8, one row each ended by a newline, missing
-    values empty) as a frame of ``schema``'s dtypes: pyarrow's CSV reader with the column
-    types given (the rows were valid when stored, so no element-wise check is repeated).
-    Floats are parsed with correct rounding, so they come back exactly as written (``repr``).
-    ``breaks``: some quoted value holds a line break."""
+    values empty) as a frame of ``schema``'s dtypes. ``breaks``: some quoted value holds a
+    line break."""
+    return _table_frame(_csv_table(data, schema, breaks=breaks), schema)
+
+
+def _csv_table(data: bytes, schema, *, breaks: bool) -> pa.Table:
+    """pyarrow's CSV reader with the column types given (the rows were valid when stored, so
+    no element-wise check is repeated). Floats are parsed with correct rounding, so they come
+    back exactly as written (``repr``)."""
     kinds = {name: str(column.dtype) for name, column in schema.columns.items()}
-    table = pa_csv.read_csv(
+    return pa_csv.read_csv(
         io.BytesIO(data),
         read_options=pa_csv.ReadOptions(column_names=list(kinds), block_size=1 << 24),
         parse_options=pa_csv.ParseOptions(newlines_in_values=breaks),
@@ -447,9 +454,16 @@ def lines_parse(data: bytes, schema, *, breaks: bool = True) -> pd.DataFrame:
             quoted_strings_can_be_null=True,
         ),
     )
+
+
+def _table_frame(table: pa.Table, schema) -> pd.DataFrame:
+    """The arrow table as a frame of ``schema``'s dtypes, each arrow column released once
+    converted."""
     columns = {}
-    for name, kind in kinds.items():
+    for name, column in schema.columns.items():
+        kind = str(column.dtype)
         values = table.column(name)
+        table = table.drop_columns([name])
         if kind == "Int64":
             columns[name] = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         elif kind == "boolean":
@@ -467,6 +481,7 @@ def lines_parse(data: bytes, schema, *, breaks: bool = True) -> pd.DataFrame:
             columns[name] = text
         else:
             columns[name] = values.to_pandas()
+        del values
     return pd.DataFrame(columns)
 
 
