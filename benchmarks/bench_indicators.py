@@ -220,7 +220,12 @@ def main() -> int:
             for task in runs:
                 runs[task].append(_child(url, task))
                 print(f"{task}: {runs[task][-1]}", flush=True)
-        increments = [_child(url, "incremental", "4", str(n)) for n in range(args.repeat)]
+        # Seeds of this run only: a kept database already holds the inspections of earlier
+        # runs' seeds (their instance IDs would collide).
+        first_seed = time.time_ns() % 10**9
+        increments = [
+            _child(url, "incremental", "4", str(first_seed + n)) for n in range(args.repeat)
+        ]
         print(f"incremental: {increments}", flush=True)
         report["workbook"] = _child(url, "workbook")
         print(f"workbook: {report['workbook']}", flush=True)
