@@ -83,6 +83,13 @@ def test_nginx_proxies_to_the_ports_the_apps_listen_on(compose):
     for volume in ("static:/srv/static:ro", "media:/srv/media:ro"):
         assert volume in nginx["volumes"]
     assert "internal;" in conf, "media must not be served publicly"
+    # gunicorn workers must not read slow uploads themselves: nginx buffers request bodies.
+    assert "proxy_request_buffering off" not in conf
+
+
+def test_the_server_runs_threaded_workers_as_benchmarked(compose):
+    command = compose["services"]["server"]["command"]
+    assert "--worker-class gthread" in command and "--threads 4" in command
 
 
 def test_the_healthcheck_url_answers(client, db):
