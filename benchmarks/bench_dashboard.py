@@ -27,18 +27,16 @@ The machine is shared: run it more than once and compare medians.
 import argparse
 import json
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pg  # benchmarks/, the script's folder
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -57,67 +55,6 @@ FINAL = {
     "alerts": ["#alert-list .alert-group, #alert-list > p"],
 }
 NOTHING_LOADING = "() => !document.querySelector('[data-dash-is-loading=true]')"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def postgres_server():
-    """(URL of a PostgreSQL server's maintenance database, prefix for database names)."""
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql://")):
-        head, _, name = base.split("?")[0].rpartition("/")
-        yield head, f"{name or 'zouqu'}_bench"
-        return
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not bins:
-        raise SystemExit("no DATABASE_URL and no PostgreSQL under /usr/lib/postgresql")
-    pg_bin = bins[-1].parent
-    data = Path(tempfile.mkdtemp(prefix="zouqu-bench-dash-pg."))
-    port = free_port()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(data, "postgres", "postgres")
-
-    def run(*cmd: str) -> None:
-        subprocess.run([*as_postgres, *cmd], check=True, capture_output=True)
-
-    run(str(pg_bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-    options = f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=100"
-    run(
-        str(pg_bin / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(data / "log"),
-        "-w",
-        "-o",
-        options,
-        "start",
-    )
-    try:
-        yield f"postgres://postgres@127.0.0.1:{port}", "zouqu_bench"
-    finally:
-        run(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
-        shutil.rmtree(data, ignore_errors=True)
-
-
-@contextmanager
-def database(server: str, prefix: str):
-    import psycopg
-
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
@@ -195,7 +132,7 @@ def province_official(env: dict[str, str]) -> str:
 
 @contextmanager
 def dashboard(env: dict[str, str]):
-    port = free_port()
+    port = pg.free_port()
     log_path = Path(tempfile.gettempdir()) / f"bench-dashboard-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -362,7 +299,7 @@ def main() -> int:
         print("skipped: Debian chromium is not installed (apt-get install -y chromium)")
         return 0
     report: dict = {"repeats": args.repeats, "scale": args.scale}
-    with postgres_server() as (server, prefix):
+    with pg.server() as server:
         for name in ("demo", "province"):
             if name == "province" and args.skip_province:
                 continue
@@ -374,7 +311,7 @@ def main() -> int:
                 with dashboard(env) as url:
                     report[name] = measure(url, username, args.repeats)
                 continue
-            with database(server, f"{prefix}_{name}") as database_url:
+            with pg.database(server, f"zouqu_bench_{name}") as database_url:
                 env = environment(database_url)
                 started = time.monotonic()
                 if name == "demo":

@@ -42,6 +42,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "server")]
+from pg import POSTMASTER, free_port, postgres  # noqa: E402  (benchmarks/, the script's folder)
+
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 FORM_ID = "sewage_facility_inspection"
@@ -50,55 +52,6 @@ USERNAME = "worker"
 PHOTO_BYTES = 200 * 1024
 INSTANCE_BYTES = 5 * 1024
 DEVICE_ID = "collect:bench"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def postgres(prefix: str = "zouqu_bench"):
-    """A DATABASE_URL for a fresh database: ``<prefix>_<random>`` on DATABASE_URL's server,
-    else a throwaway cluster; removed afterwards."""
-    import psycopg
-
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql://")):
-        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-        head = base.split("?")[0].rsplit("/", 1)[0]
-        with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{head}/{name}"
-        finally:
-            with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not bins:
-        raise SystemExit("no DATABASE_URL and no PostgreSQL under /usr/lib/postgresql")
-    pg_bin = bins[-1].parent
-    data = Path(tempfile.mkdtemp(prefix="zouqu-bench-pg."))
-    port = free_port()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(data, "postgres", "postgres")
-    run = lambda *cmd: subprocess.run([*as_postgres, *cmd], check=True, capture_output=True)  # noqa: E731
-    run(str(pg_bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-    run(
-        str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "-o",
-        f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=100",
-        "start",
-    )  # fmt: skip
-    try:
-        run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "zouqu")
-        POSTMASTER.append(int((data / "postmaster.pid").read_text().split()[0]))
-        yield f"postgres://postgres@127.0.0.1:{port}/zouqu"
-    finally:
-        run(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def manage(env: dict, *args: str) -> str:
@@ -146,8 +99,6 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-# The throwaway cluster's postmaster, whose processes' CPU is counted (not a shared server's).
-POSTMASTER: list[int] = []
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
