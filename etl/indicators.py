@@ -110,6 +110,7 @@ class IndicatorOutput:
         """The table's rows of ``periods`` with their ``details`` dicts but no ``records``
         lists (``record_count`` counts them): what the workbook writes."""
         table = self.table.loc[self.table["period"].isin(list(periods))].reset_index(drop=True)
+        table = _texts(table)
         return table.assign(details=_details_dicts(table, self.detail_columns, self.town_details))
 
     @functools.cached_property
@@ -122,6 +123,7 @@ class IndicatorOutput:
         table = self.table
         if periods is not None:
             table = table.loc[table["period"].isin(list(periods))].reset_index(drop=True)
+        table = _texts(table)
         records = _records_lists(table, self.members)
         details = _details_dicts(table, self.detail_columns, self.town_details)
         results = table.drop(columns=["record_count", "group_key", *self.detail_columns]).assign(
@@ -274,8 +276,10 @@ def _aggregate(
         "numerator": basis["numerator"].to_numpy(dtype=float),
         "denominator": basis["denominator"].to_numpy(dtype=float),
     }
-    for column in extra.columns:
+    extra_columns = list(extra.columns)
+    for column in extra_columns:
         numbers[column] = extra[column].to_numpy()
+    del extra  # its columns live on in ``numbers`` until the sums are done
     parts, members = [], []
     for level, codes, areas in (
         ("town", town, towns),
@@ -290,12 +294,14 @@ def _aggregate(
             keys = (np.arange(len(labels))[:, None] * len(areas) + grid_areas[None, :]).ravel()
         else:
             keys = None
-        part, member = _level_sums(level, period, codes, areas, labels, record, numbers, keys)
+        part, member = _level_sums(level, period, codes, areas, record, numbers, keys)
         parts.append(part)
         members.append(member)
     # One array per column, all levels; then periods in window order and, within a period,
     # town, then villages, each by code (the levels' own order). No frame until the end.
-    order = np.argsort(np.concatenate([part.pop("period_rank") for part in parts]), kind="stable")
+    del numbers, period, record, admin, natural, town  # the basis' codes: done with
+    rank = np.concatenate([part.pop("period_rank") for part in parts])
+    order = np.argsort(rank, kind="stable")
     table = {}
     for name in list(parts[0]):
         # Column by column, each level's part released as soon as it is placed.
@@ -310,33 +316,70 @@ def _aggregate(
         reached = numerator * 100.0 >= target * denominator - 1e-9
         met[positive & reached] = True
         met[positive & ~reached] = False
-    out = pd.DataFrame(
+    # Columns of a few distinct texts as categoricals (one byte a row, and not part of the
+    # text block pandas stacks); ``results``/``rows_for`` turn them back into text.
+    constant = np.zeros(len(order), dtype=np.int8)
+    out = _frame(
         {
-            "code": indicator.code,
-            "name_zh": indicator.name_zh,
-            "name_en": indicator.name_en,
-            "unit": indicator.unit,
-            "level": table["level"],
+            "code": _categorical(constant, [indicator.code]),
+            "name_zh": _categorical(constant, [indicator.name_zh]),
+            "name_en": _categorical(constant, [indicator.name_en]),
+            "unit": _categorical(constant, [indicator.unit]),
+            "level": _categorical(table["level"], [level for level, _ in LEVEL_COLUMNS]),
             "area_code": table["area_code"],
-            "period": table["period"],
+            "period": _categorical(rank[order], labels),
             "value": value,
             "numerator": numerator,
             "denominator": denominator,
-            "target": np.nan if target is None else float(target),
+            "target": np.full(len(order), np.nan if target is None else float(target)),
             "met": met,
             "record_count": table["record_count"].astype(np.int64),
             "group_key": table["group_key"],
-            **{column: table[column] for column in extra.columns},
+            **{column: table[column] for column in extra_columns},
         }
     )
     town_extra = {p.label: town_details(p, c) for p, c in windows} if town_details else {}
     return IndicatorOutput(
         table=out,
         basis=basis,
-        detail_columns=tuple(extra.columns),
+        detail_columns=tuple(extra_columns),
         town_details=town_extra,
         members=_Members(record_ids=record_ids, levels=tuple(members)),
     )
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    """A frame over these equal-length arrays without stacking the columns of each dtype
+    into 2-D blocks (``pd.DataFrame`` copies every column once more to do that: hundreds of
+    MB at province scale, at the moment memory peaks). pandas consolidates later, one
+    operation at a time, where it needs to."""
+    arrays = list(columns.values())
+    size = len(arrays[0]) if arrays else 0
+    try:
+        from pandas.core.internals.construction import arrays_to_mgr
+
+        manager = arrays_to_mgr(
+            arrays, pd.Index(list(columns)), pd.RangeIndex(size), typ="block", consolidate=False
+        )
+        return pd.DataFrame._from_mgr(manager, axes=manager.axes)
+    except (ImportError, TypeError, ValueError, AttributeError):  # another pandas
+        return pd.DataFrame(columns)
+
+
+def _categorical(codes: np.ndarray, categories) -> pd.Categorical | np.ndarray:
+    """``categories[codes]`` as a categorical (as text when the categories repeat)."""
+    categories = pd.Index(list(categories), dtype=object)
+    if categories.is_unique:
+        return pd.Categorical.from_codes(codes, categories=categories)
+    return categories.to_numpy()[codes]
+
+
+def _texts(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its categorical columns as text (``schemas.INDICATOR_RESULT``'s)."""
+    kinds = {
+        name: object for name, kind in table.dtypes.items() if isinstance(kind, pd.CategoricalDtype)
+    }
+    return table.astype(kinds) if kinds else table
 
 
 def _codes(column: pd.Series, *, as_text: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -392,7 +435,6 @@ def _level_sums(
     period: np.ndarray,
     area: np.ndarray,
     areas: np.ndarray,
-    labels: np.ndarray,
     record: np.ndarray,
     numbers: dict[str, np.ndarray],
     keys: np.ndarray | None,
@@ -418,9 +460,8 @@ def _level_sums(
     groups = pairs // (len(record) + 1)
     count = np.bincount(groups, minlength=size)
     table = {
-        "level": np.full(size, level, dtype=object),
+        "level": np.full(size, LEVEL_ORDER[level], dtype=np.int8),
         "area_code": areas[keys % width] if size else np.array([], dtype=object),
-        "period": labels[keys // width] if size else np.array([], dtype=object),
         "period_rank": keys // width,
         "group_key": keys,
         **columns,
@@ -514,7 +555,11 @@ def _one_hot(series: pd.Series, prefix: str, labels: Iterable[str]) -> pd.DataFr
     codes, uniques = pd.factorize(series)
     position = {value: n for n, value in enumerate(uniques)}
     return pd.DataFrame(
-        {f"{prefix}.{label}": (codes == position.get(label, -2)).astype(int) for label in labels},
+        # 0/1 as int8 (summed as integers all the same: an eighth of the memory)
+        {
+            f"{prefix}.{label}": (codes == position.get(label, -2)).astype(np.int8)
+            for label in labels
+        },
         index=series.index,
     )
 
