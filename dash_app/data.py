@@ -192,6 +192,7 @@ class Dataset:
     water_bodies: pd.DataFrame  # etl registry columns + latitude, longitude, kind
     targets: dict[str, float] = field(default_factory=dict)
     thresholds: dict[str, int] = field(default_factory=seed_thresholds)
+    judgements: dict[str, float] = field(default_factory=dict)  # etl.judgements codes
     published_as_of: dt.date | None = None  # the cut-off of the published values; None: none
 
     @property
@@ -285,13 +286,14 @@ def _load(town_code: str, as_of: dt.date, cached: Dataset | None) -> Dataset:
     registry, places = _read_registry(town_code)
     area_codes = _area_codes(town_code, places)
     periods = dashboard_periods(as_of)
-    targets, thresholds = targets_read(), thresholds_read()
+    targets, thresholds, judgements = targets_read(), thresholds_read(), judgements_read()
     fingerprint = _fingerprint(
         [
             _submissions_state(town_code),
             _published_state(town_code, area_codes, periods),
             pd.DataFrame([targets]),
             pd.DataFrame([thresholds]),
+            pd.DataFrame([judgements]),
         ],
         registry,
         places,
@@ -314,6 +316,7 @@ def _load(town_code: str, as_of: dt.date, cached: Dataset | None) -> Dataset:
         coverage_modes=coverage_modes_read(places["admin_villages"]["code"], periods),
         targets=targets,
         thresholds=thresholds,
+        judgements=judgements,
         fingerprint=fingerprint,
         published_as_of=published_as_of,
     )
@@ -365,6 +368,19 @@ def thresholds_read() -> dict[str, int]:
         return alert_thresholds()
     except DatabaseError:  # not migrated yet
         return seed_thresholds()
+
+
+def judgements_read() -> dict[str, float]:
+    """The limits readings are judged by, from the admin's 判定阈值 table."""
+    from django.db import DatabaseError
+
+    from etl.judgements import SEED_JUDGEMENTS
+    from indicators.thresholds import judgement_thresholds
+
+    try:
+        return judgement_thresholds()
+    except DatabaseError:  # not migrated yet
+        return dict(SEED_JUDGEMENTS)
 
 
 def _town_submissions(town_code: str):
@@ -548,6 +564,7 @@ def dataset_compute(
     coverage_modes: pd.DataFrame | None = None,
     targets: dict[str, float] | None = None,
     thresholds: dict[str, int] | None = None,
+    judgements: dict[str, float] | None = None,
     fingerprint: str = "",
     published_as_of: dt.date | None = None,
 ) -> Dataset:
@@ -556,10 +573,12 @@ def dataset_compute(
     from dataclasses import fields, replace
 
     from etl import extract, tidy
+    from etl.judgements import SEED_JUDGEMENTS, Judgements
     from etl.targets import SEED_TARGETS
 
+    judgements = {**SEED_JUDGEMENTS, **(judgements or {})}
     admin_codes = set(places["admin_villages"]["code"])
-    tables = tidy.tidy_submissions(raw, dictionary)
+    tables = tidy.tidy_submissions(raw, dictionary, Judgements.of(judgements))
     tables = replace(
         tables,
         **{
@@ -599,6 +618,7 @@ def dataset_compute(
         ),
         targets=dict(SEED_TARGETS) if targets is None else dict(targets),
         thresholds=seed_thresholds() if thresholds is None else dict(thresholds),
+        judgements=judgements,
         published_as_of=published_as_of,
     )
 
@@ -952,6 +972,18 @@ def stage_counts(water: pd.DataFrame, stages: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame({"stage": list(stages)}).assign(
         count=lambda f: f["stage"].map(counts).fillna(0).astype(int)
     )
+
+
+def measurement_limits(ds: Dataset) -> dict[str, float]:
+    """The black-odorous limits by measurement column (the 判定阈值 table's values)."""
+    from etl.judgements import Judgements
+
+    judged = Judgements.of(ds.judgements)
+    return {
+        "transparency_cm": judged.water_sd_cm,
+        "do_mgl": judged.water_do_mgl,
+        "nh3n_mgl": judged.water_nh3n_mgl,
+    }
 
 
 def water_history(ds: Dataset, water_body_code: str) -> pd.DataFrame:

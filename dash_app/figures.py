@@ -29,8 +29,6 @@ COLOURS = {
 # Shape as well as colour, so status is not told by colour alone.
 SYMBOLS = {"normal": "circle", "abnormal": "x", "uninspected": "circle-open"}
 STAGE_ORDER = list(labels.WATER_STAGE)
-# Rural black-odorous thresholds (domain reference §4.1, rural guide).
-THRESHOLDS = {"transparency_cm": 25.0, "do_mgl": 2.0, "nh3n_mgl": 15.0}
 
 
 def preload() -> None:
@@ -479,8 +477,9 @@ def split_bar(split: pd.DataFrame, *, title: str) -> go.Figure:
     return _layout(fig, title=title, height=280)
 
 
-def water_history(history: pd.DataFrame, *, title: str) -> go.Figure:
-    """Measurements of one water body against the rural black-odorous thresholds."""
+def water_history(history: pd.DataFrame, *, title: str, limits: dict[str, float]) -> go.Figure:
+    """Measurements of one water body against the rural black-odorous limits (``limits``:
+    measurement column -> value, from the 判定阈值 table)."""
     if history.empty:
         return empty(f"{title}：{labels.TEXT['no_data']}", height=260)
     fig = go.Figure()
@@ -488,10 +487,12 @@ def water_history(history: pd.DataFrame, *, title: str) -> go.Figure:
         fig.add_trace(
             go.Scatter(x=history["recorded_on"], y=history[column], name=name, mode="lines+markers")
         )
+        if column not in limits:
+            continue
         fig.add_hline(
-            y=THRESHOLDS[column],
+            y=limits[column],
             line={"dash": "dot", "width": 1},
-            annotation_text=labels.TEXT["threshold"].format(name=name, value=THRESHOLDS[column]),
+            annotation_text=labels.TEXT["threshold"].format(name=name, value=limits[column]),
             annotation_font_size=10,
         )
     return _layout(fig, title=title, height=300)

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from etl import extract, indicators, ledgers, raw_exports, tidy, workbooks
 from etl.extract import Registry
+from etl.judgements import Judgements
 
 FIRST_YEAR = 2020  # the plan's baseline year
 SNAPSHOT_DIR = extract.REPO_DIR / "var" / "etl"
@@ -46,11 +47,12 @@ def compute(
     periods: Iterable[str],
     targets: pd.DataFrame | Mapping[str, float],
     as_of: dt.date,
+    judgements: Judgements | None = None,
 ) -> RunResult:
-    """Tidy the raw submissions, check them against the registry and compute every
-    indicator for ``periods``."""
+    """Tidy the raw submissions (readings judged by ``judgements``, the seed limits when not
+    given), check them against the registry and compute every indicator for ``periods``."""
     return tables_compute(
-        tables=tidy.tidy_submissions(raw, dictionary),
+        tables=tidy.tidy_submissions(raw, dictionary, judgements),
         registry=registry,
         periods=periods,
         targets=targets,

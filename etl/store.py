@@ -9,8 +9,8 @@ version and its review state.
 
 - ``refresh()`` tidies the submissions that arrived since the last call (by id), marks the
   versions an edit replaced as not current and copies review decisions made since; it
-  returns the towns whose data changed. A change of the tidy rules (``RULES_VERSION``) or of
-  the data dictionary rebuilds everything.
+  returns the towns whose data changed. A change of the tidy rules (``RULES_VERSION``), of
+  the data dictionary or of a judgement limit (判定阈值) rebuilds everything.
 - ``tables_read(town_codes)`` reads the rows that count (current, not rejected, approved
   where the town counts approved submissions only) back into ``tidy.TidyTables``, exactly
   as ``tidy.tidy_submissions`` returned them.
@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from etl import extract, indicators, schemas, tidy
+from etl.judgements import Judgements
 
 # Bump when etl.tidy changes what it produces for the same answers: the store is rebuilt.
 RULES_VERSION = "1"
@@ -66,10 +67,21 @@ class Changes:
             self.since = day
 
 
-def rules_version() -> str:
+def rules_version(judgements: Judgements) -> str:
+    """What the stored rows were tidied by: the rules, the data dictionary and the judgement
+    limits (the 判定阈值 table), so editing a limit re-tidies every submission."""
     digest = hashlib.md5(RULES_VERSION.encode())
     digest.update(extract.DICTIONARY_CSV.read_bytes())
+    if judgements != Judgements.of():  # the seed limits keep the version stores have
+        digest.update(judgements.fingerprint().encode())
     return digest.hexdigest()[:16]
+
+
+def judgements_read() -> Judgements:
+    """The server's judgement limits (``indicators.JudgementThreshold``)."""
+    from indicators.thresholds import judgement_thresholds
+
+    return Judgements.of(judgement_thresholds())
 
 
 @functools.cache
@@ -90,7 +102,8 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
     from review.models import Review
 
     changes = Changes()
-    version = rules_version()
+    judgements = judgements_read()
+    version = rules_version(judgements)
     with transaction.atomic():
         state, _ = TidyStoreState.objects.select_for_update().get_or_create(
             pk=1, defaults={"version": version}
@@ -115,7 +128,7 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
             )
             if not ids:
                 break
-            towns, earliest = _tidy_batch(ids)
+            towns, earliest = _tidy_batch(ids, judgements)
             changes.towns |= towns
             changes.dated(earliest)
             # An edit makes the version it replaces non-current.
@@ -161,7 +174,7 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
     return changes
 
 
-def _tidy_batch(ids: list[int]) -> tuple[set[str], dt.date | None]:
+def _tidy_batch(ids: list[int], judgements: Judgements) -> tuple[set[str], dt.date | None]:
     """Tidy the submissions ``ids`` and store their rows; the towns they belong to and the
     earliest date an indicator reads from them."""
     from collect.models import Submission
@@ -214,7 +227,7 @@ def _tidy_batch(ids: list[int]) -> tuple[set[str], dt.date | None]:
     )
     # Tidy every version as if it counted; what counts is decided when reading.
     raw = frame.assign(is_current=True, review_state=None, approved_only=False)
-    tables = tidy.tidy_submissions(raw, _dictionary(rules_version()))
+    tables = tidy.tidy_submissions(raw, _dictionary(rules_version(judgements)), judgements)
     key = {
         (form_id, instance_id): (pk, town, current, state or "")
         for pk, instance_id, form_id, town, current, state in zip(

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from etl import schemas
+from etl.judgements import Judgements
 
 ROOT = "/data/"
 
@@ -54,10 +55,7 @@ TREATMENT_TO_SEWAGE_MODE = {
     "mixed": "decentralized",
     "none": "none",
 }
-THIN_FILM_MM = 0.010  # GB 13735-2017 minimum nominal thickness, domain §5 [P:L469-471; K]
-RURAL_SD_CM = 25.0  # §4.1 rural rule: SD < 25 cm (40% of depth when shallower)
-RURAL_DO_MGL = 2.0
-RURAL_NH3N_MGL = 15.0
+SHALLOW_SD_SHARE = 0.4  # §4.1: shallower water than the SD limit is judged on 40 % of its depth
 
 
 @dataclass(frozen=True)
@@ -196,12 +194,17 @@ def submissions_that_count(raw: pd.DataFrame) -> pd.DataFrame:
     return raw.loc[keep].reset_index(drop=True)
 
 
-def tidy_submissions(raw: pd.DataFrame, dictionary: pd.DataFrame) -> TidyTables:
+def tidy_submissions(
+    raw: pd.DataFrame, dictionary: pd.DataFrame, judgements: Judgements | None = None
+) -> TidyTables:
     """Split raw submissions into checked, typed frames per form plus a data-quality frame.
 
     ``raw`` follows ``schemas.RAW_SUBMISSIONS``; ``dictionary`` is the data dictionary CSV
-    (``docs/forms/data_dictionary.csv``) as a DataFrame, read by ``etl.extract``.
+    (``docs/forms/data_dictionary.csv``) as a DataFrame, read by ``etl.extract``;
+    ``judgements`` the limits readings are judged by (the server's 判定阈值 table; the seed
+    values of ``etl.judgements`` when not given).
     """
+    judgements = judgements or Judgements.of()
     counted = submissions_that_count(raw)
     dictionary = dictionary.fillna("").astype(str)
     issues: list[dict] = []
@@ -212,7 +215,7 @@ def tidy_submissions(raw: pd.DataFrame, dictionary: pd.DataFrame) -> TidyTables:
     for form_id, spec in FORM_SPECS.items():
         rows = counted.loc[counted["form_id"] == form_id].reset_index(drop=True)
         fields = dictionary.loc[dictionary["form_id"] == form_id]
-        frames.update(_tidy_form(rows, fields, spec, issues))
+        frames.update(_tidy_form(rows, fields, spec, issues, judgements))
     data_quality = schemas.DATA_QUALITY_ISSUES.validate(
         pd.DataFrame(issues, columns=list(schemas.DATA_QUALITY_ISSUES.columns))
     )
@@ -223,7 +226,11 @@ def tidy_submissions(raw: pd.DataFrame, dictionary: pd.DataFrame) -> TidyTables:
 
 
 def _tidy_form(
-    rows: pd.DataFrame, fields: pd.DataFrame, spec: FormSpec, issues: list[dict]
+    rows: pd.DataFrame,
+    fields: pd.DataFrame,
+    spec: FormSpec,
+    issues: list[dict],
+    judgements: Judgements,
 ) -> dict[str, pd.DataFrame]:
     if rows.empty:
         names = [spec.frame] + [frame for frame, _ in spec.repeats.values()]
@@ -267,7 +274,7 @@ def _tidy_form(
         _require(frame, emeta, required, issues)
         out[frame_name] = frame
 
-    main, out = _derive(spec.form_id, main, out, meta, issues)
+    main, out = _derive(spec.form_id, main, out, meta, issues, judgements)
     excluded |= {
         i["instance_id"]
         for i in issues
@@ -420,7 +427,14 @@ def _geopoint(value) -> tuple[float, float] | None:
 # --------------------------------------------------------------------------- derived values
 
 
-def _derive(form_id: str, main: pd.DataFrame, repeats: dict, meta: pd.DataFrame, issues):
+def _derive(
+    form_id: str,
+    main: pd.DataFrame,
+    repeats: dict,
+    meta: pd.DataFrame,
+    issues: list[dict],
+    judgements: Judgements,
+):
     if form_id == "sewage_facility_inspection":
         faults = repeats["inspection_faults"]
         main = main.assign(status=inspection_status(main, faults))
@@ -450,7 +464,7 @@ def _derive(form_id: str, main: pd.DataFrame, repeats: dict, meta: pd.DataFrame,
             )
     elif form_id == "black_odorous_water":
         points = repeats["water_sample_points"]
-        main = main.assign(rural_black=_rural_black(main, points))
+        main = main.assign(rural_black=_rural_black(main, points, judgements))
         no_body = main["water_body_source"].eq("existing") & main["water_body_code"].isna()
         for i in np.flatnonzero(no_body.to_numpy()):
             issues.append(
@@ -460,7 +474,9 @@ def _derive(form_id: str, main: pd.DataFrame, repeats: dict, meta: pd.DataFrame,
         entries = repeats["film_entries"]
         repeats = {
             **repeats,
-            "film_entries": entries.assign(thin_film=entries["thickness_mm"].lt(THIN_FILM_MM)),
+            "film_entries": entries.assign(
+                thin_film=entries["thickness_mm"].lt(judgements.thin_film_mm)
+            ),
         }
         backwards = main["period_end"] < main["period_start"]
         for i in np.flatnonzero(backwards.to_numpy()):
@@ -498,18 +514,25 @@ def inspection_status(inspections: pd.DataFrame, faults: pd.DataFrame) -> pd.Ser
     )
 
 
-def _rural_black(observations: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
+def _rural_black(
+    observations: pd.DataFrame, points: pd.DataFrame, judgements: Judgements
+) -> pd.Series:
     """§4.2: black-odorous if, at any sample point, SD < 25 cm (40% of depth when the water is
-    shallower than 25 cm; clear-to-bottom water passes), DO < 2 mg/L or NH₃-N > 15 mg/L.
-    Missing when no point was measured (a sensory-only visit)."""
+    shallower than 25 cm; clear-to-bottom water passes), DO < 2 mg/L or NH₃-N > 15 mg/L (the
+    limits of ``judgements``). Missing when no point was measured (a sensory-only visit)."""
     depth = points["water_depth_cm"]
-    sd_limit = np.where(depth.notna() & (depth < RURAL_SD_CM), 0.4 * depth, RURAL_SD_CM)
+    sd_cm = judgements.water_sd_cm
+    sd_limit = np.where(depth.notna() & (depth < sd_cm), SHALLOW_SD_SHARE * depth, sd_cm)
     sd_black = (
         points["transparency_cm"].lt(sd_limit)
         & points["clear_to_bottom"].ne("yes")
         & ~(depth.notna() & points["transparency_cm"].ge(depth))
     )
-    black = sd_black | points["do_mgl"].lt(RURAL_DO_MGL) | points["nh3n_mgl"].gt(RURAL_NH3N_MGL)
+    black = (
+        sd_black
+        | points["do_mgl"].lt(judgements.water_do_mgl)
+        | points["nh3n_mgl"].gt(judgements.water_nh3n_mgl)
+    )
     per_instance = black.groupby(points["instance_id"]).any()
     return observations["instance_id"].map(per_instance).astype("boolean")
 

@@ -107,7 +107,9 @@ def water_detail(state_data, active_cell):
             html.H3(f"{code} {names.get(code, '')}"),
             html.Dl(stages),
             dcc.Graph(
-                figure=figures.water_history(history, title=title),
+                figure=figures.water_history(
+                    history, title=title, limits=data.measurement_limits(ds)
+                ),
                 config=figures.graph_config(f"water_{code}"),
             ),
         ],

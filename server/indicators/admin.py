@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from indicators.models import AlertThreshold, IndicatorSnapshot, IndicatorTarget
+from indicators.models import (
+    AlertThreshold,
+    IndicatorSnapshot,
+    IndicatorTarget,
+    JudgementThreshold,
+)
 
 
 @admin.register(IndicatorTarget)
@@ -37,6 +42,19 @@ class AlertThresholdAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # the dashboard knows these rules; the migration and `load_targets` add them
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(JudgementThreshold)
+class JudgementThresholdAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "value", "unit", "source", "updated_at"]
+    readonly_fields = ["code", "updated_at"]
+    fields = ["code", "name_zh", "value", "unit", "source", "note", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the ETL knows these rules; the migration and `load_targets` add them
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

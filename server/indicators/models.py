@@ -121,6 +121,36 @@ class AlertThreshold(models.Model):
             raise ValidationError({"value": error})
 
 
+class JudgementThreshold(models.Model):
+    """A limit the ETL judges raw readings by (black-odorous water, banned film), edited in
+    the admin because its source is unverified. Seeded from ``etl.judgements.SEED_JUDGEMENTS``
+    by a migration and ``load_targets``; a change re-tidies every submission (``etl.store``).
+    """
+
+    code = models.CharField("规则代码", max_length=40, unique=True)
+    name_zh = models.CharField("规则名称", max_length=100)
+    value = models.DecimalField("阈值", max_digits=9, decimal_places=3)
+    unit = models.CharField("单位", max_length=20)
+    source = models.CharField("依据", max_length=200, blank=True)
+    note = models.TextField("说明", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "判定阈值"
+        verbose_name_plural = "判定阈值"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh}：{self.value.normalize():f} {self.unit}"
+
+    def clean(self) -> None:
+        from indicators.thresholds import judgement_check
+
+        error = judgement_check(self.code, self.value)
+        if error:
+            raise ValidationError({"value": error})
+
+
 class TidyRow(models.Model):
     """One row of one tidy ETL table (``etl.tidy``) for one submission, kept so the
     indicators are recomputed from these compact rows instead of parsing every submission's

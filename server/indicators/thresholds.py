@@ -1,11 +1,17 @@
-"""Alert thresholds: the limits behind the dashboard's 预警 (alerts), kept in the
-``AlertThreshold`` table so town officials can change them in the admin.
+"""Editable limits, kept in tables so town officials can change them in the admin:
 
-The rules themselves live with their users (``dash_app.data.alerts``); this module holds the
-seed values, the consistency check and the reader. No other copy of these numbers exists.
+- alert thresholds (``AlertThreshold``): the limits behind the dashboard's 预警 (alerts).
+  The rules live with their users (``dash_app.data.alerts``); this module holds the seed
+  values, the consistency check and the reader. No other copy of these numbers exists.
+- judgement thresholds (``JudgementThreshold``, 判定阈值): the limits the ETL judges raw
+  readings by (black-odorous water, banned film), whose sources are unverified. Their seed
+  values are ``etl.judgements.SEED_JUDGEMENTS``; names, units and plausible ranges are here.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+from etl import judgements as judged
 
 FACILITY_NOT_INSPECTED_WARN = "FACILITY_NOT_INSPECTED_WARN"
 FACILITY_NOT_INSPECTED_SEVERE = "FACILITY_NOT_INSPECTED_SEVERE"
@@ -72,3 +78,88 @@ def alert_thresholds() -> dict[str, int]:
 
     stored = dict(AlertThreshold.objects.values_list("code", "value"))
     return {**{code: seed.value for code, seed in SEED_THRESHOLDS.items()}, **stored}
+
+
+@dataclass(frozen=True)
+class JudgementSeed:
+    name_zh: str
+    unit: str
+    source: str
+    note: str
+    lowest: Decimal  # the plausible range an edit must stay in
+    highest: Decimal
+
+
+JUDGEMENT_SEEDS: dict[str, JudgementSeed] = {
+    judged.WATER_SD_CM: JudgementSeed(
+        "黑臭水体透明度限值",
+        "cm",
+        "《农村黑臭水体治理工作指南》（待核实）",
+        "任一采样点透明度低于该值（水深不足该值时按水深的40%，见底的不计）即判为黑臭",
+        Decimal("1"),
+        Decimal("200"),
+    ),
+    judged.WATER_DO_MGL: JudgementSeed(
+        "黑臭水体溶解氧限值",
+        "mg/L",
+        "《农村黑臭水体治理工作指南》（待核实）",
+        "任一采样点溶解氧低于该值即判为黑臭",
+        Decimal("0.1"),
+        Decimal("10"),
+    ),
+    judged.WATER_NH3N_MGL: JudgementSeed(
+        "黑臭水体氨氮限值",
+        "mg/L",
+        "《农村黑臭水体治理工作指南》（待核实）",
+        "任一采样点氨氮高于该值即判为黑臭",
+        Decimal("0.5"),
+        Decimal("100"),
+    ),
+    judged.THIN_FILM_MM: JudgementSeed(
+        "地膜最小厚度",
+        "mm",
+        "GB 13735-2017（待核实）",
+        "地膜厚度低于该值记为超薄（禁用）地膜",
+        Decimal("0.001"),
+        Decimal("0.1"),
+    ),
+}
+
+
+def judgement_check(code: str, value: Decimal | float | None) -> str:
+    """'' when ``value`` is plausible for ``code``, else the reason in Chinese (admin form)."""
+    seed = JUDGEMENT_SEEDS.get(code)
+    if seed is None or value is None:
+        return ""
+    if not seed.lowest <= Decimal(str(value)) <= seed.highest:
+        return f"“{seed.name_zh}”应在 {seed.lowest}–{seed.highest} {seed.unit} 之间"
+    return ""
+
+
+def judgement_thresholds_load() -> int:
+    """Create the judgement rows that are missing (edited rows are left alone)."""
+    from indicators.models import JudgementThreshold
+
+    created = 0
+    for code, value in judged.SEED_JUDGEMENTS.items():
+        seed = JUDGEMENT_SEEDS[code]
+        _, was_created = JudgementThreshold.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_zh": seed.name_zh,
+                "value": Decimal(str(value)),
+                "unit": seed.unit,
+                "source": seed.source,
+                "note": seed.note,
+            },
+        )
+        created += was_created
+    return created
+
+
+def judgement_thresholds() -> dict[str, float]:
+    """The judgement limits by code: the table's values, seeds for rows not (yet) in it."""
+    from indicators.models import JudgementThreshold
+
+    stored = {code: float(v) for code, v in JudgementThreshold.objects.values_list("code", "value")}
+    return {**judged.SEED_JUDGEMENTS, **stored}

@@ -29,7 +29,7 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from etl import extract, indicators, schemas, tidy
+from etl import extract, indicators, schemas, store, tidy
 from registry.choices import WaterBodyKind, WaterBodyStage
 from registry.models import (
     NaturalVillage,
@@ -368,7 +368,7 @@ def registry_state_recompute(
     if not (facilities or villages or water_bodies):
         return []
     raw = extract.submissions_read(where=where)
-    tables = tidy.tidy_submissions(raw, _dictionary())
+    tables = tidy.tidy_submissions(raw, _dictionary(), store.judgements_read())
     writer = _Writer(cause)
     _facilities_recompute(writer, facilities, tables)
     _villages_recompute(writer, villages, tables)

@@ -615,3 +615,23 @@ def test_quarterly_series_marks_quarters_not_ended_on_the_cut_off(ds):
     nothing = data.quarterly_series(ds.results, "320404117", "SEWAGE_COVERAGE", as_of=AS_OF)
     assert nothing.empty and list(nothing.columns) == ["period", "date", "value", "in_progress"]
     assert data.projection(nothing).empty
+
+
+def test_the_water_chart_draws_the_limits_of_the_judgement_table(ds):
+    from dataclasses import replace
+
+    from etl.judgements import WATER_SD_CM
+
+    edited = replace(ds, judgements={WATER_SD_CM: 30.0})
+    limits = data.measurement_limits(edited)
+    assert limits == {"transparency_cm": 30.0, "do_mgl": 2.0, "nh3n_mgl": 15.0}
+    history = pd.DataFrame(
+        {
+            "recorded_on": pd.to_datetime(["2025-03-01"]),
+            "transparency_cm": [20.0],
+            "do_mgl": [1.5],
+            "nh3n_mgl": [9.0],
+        }
+    )
+    fig = figures.water_history(history, title="水体", limits=limits)
+    assert sorted(shape.y0 for shape in fig.layout.shapes) == [2.0, 15.0, 30.0]
