@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
 from accounts.scopes import admin_villages_for_user, is_district_admin, towns_for_user
-from indicators.models import IndicatorSnapshot, IndicatorTarget, Level
+from indicators.models import IndicatorSnapshot, IndicatorTarget, JudgementThreshold, Level
 
 
 def snapshot_list_for_user(*, user: User) -> QuerySet[IndicatorSnapshot]:
@@ -118,6 +118,7 @@ def data_fingerprint() -> tuple:
         ),
         tuple(RegistryChange.objects.aggregate(n=Count("pk"), last=Max("pk")).values()),
         IndicatorTarget.objects.aggregate(at=Max("updated_at"))["at"],
+        JudgementThreshold.objects.aggregate(at=Max("updated_at"))["at"],
         NaturalVillage.objects.count(),
         SewageFacility.objects.count(),
         WaterBody.objects.count(),

@@ -301,7 +301,10 @@ def indicators_publish_changes(
     from etl import store
 
     changes = store.refresh()
-    if changes.rebuilt:
+    if changes.rebuilt:  # new rules or judgement limits: the registry's states follow too
+        from registry.services import registry_state_recompute
+
+        registry_state_recompute(everything=True)
         return indicators_publish(as_of=as_of, first_year=first_year)
     if not changes.towns:
         return None

@@ -61,3 +61,20 @@ def test_editing_a_limit_re_tidies_the_stored_submissions(users):
     changes = store.refresh()
     assert changes.rebuilt and changes.tidied == 1
     assert store.tables_read().water_observations["rural_black"].tolist() == [True]
+
+
+def test_the_publisher_notices_an_edited_limit_and_republishes_everything(users):
+    from indicators.selectors import data_fingerprint
+    from indicators.services import indicator_targets_load, indicators_publish_changes
+
+    indicator_targets_load()
+    as_of = dt.date(2025, 12, 31)
+    indicators_publish_changes(as_of=as_of, first_year=2025)
+    assert indicators_publish_changes(as_of=as_of, first_year=2025) is None  # nothing new
+    before = data_fingerprint()
+    row = JudgementThreshold.objects.get(code=WATER_SD_CM)
+    row.value = Decimal("30")
+    row.save()
+    assert data_fingerprint() != before
+    summary = indicators_publish_changes(as_of=as_of, first_year=2025)
+    assert summary is not None and summary.snapshots > 0
