@@ -604,7 +604,13 @@ def sewage_coverage(
         ].assign(is_submission=1),
         "natural_village_code",
     )
-    latest = _latest_until(events, "natural_village_code", codes, windows)
+    latest = _latest_until(
+        events,
+        "natural_village_code",
+        codes,
+        windows,
+        ["instance_id", "sewage_mode", "households_connected"],
+    )
     repeat = len(windows)
     mode = pd.Series(latest["sewage_mode"], dtype=object)
     mode = mode.where(mode.notna(), np.tile(counted["sewage_mode"].to_numpy(dtype=object), repeat))
@@ -708,16 +714,26 @@ def facility_operation(
                     "status": baseline["status"],
                 }
             ),
-            observed[
-                ["facility_code", "recorded_on", "submitted_at", "instance_id", "status"]
-            ].assign(is_submission=1),
+            pd.DataFrame(  # the columns as they are: the concat is their one copy
+                {
+                    **{
+                        c: observed[c]
+                        for c in ("facility_code", "recorded_on", "submitted_at", "instance_id")
+                    },
+                    "status": observed["status"],
+                    "is_submission": 1,
+                },
+                copy=False,
+            ),
         ],
         ignore_index=True,
     )
     # Sorted once: within any window the last row per facility is the latest.
     events = _events_ordered(events, "facility_code")
     codes = in_service["code"].to_numpy(dtype=object)
-    latest = _latest_per_window(events, "facility_code", codes, windows)
+    latest = _latest_per_window(
+        events, "facility_code", codes, windows, ["status", "instance_id", "recorded_on"]
+    )
     status = latest["status"]
     status = np.where(pd.isna(status), "uninspected", status).astype(object)
     repeat = len(windows)
@@ -769,7 +785,9 @@ def _events_ordered(events: pd.DataFrame, key: str) -> pd.DataFrame:
         ranked = ids.loc[same.to_numpy()].astype(str).rank(method="dense").astype(np.int64)
         tiebreak[same.to_numpy()] = ranked.to_numpy()
     order = np.lexsort((tiebreak, received, source, dated))
-    return events.iloc[order].reset_index(drop=True)
+    ordered = events.take(order)
+    ordered.index = pd.RangeIndex(len(ordered))  # reset_index would copy every column again
+    return ordered
 
 
 def _tiled(values, repeat: int) -> pd.Categorical:
@@ -792,20 +810,21 @@ def _latest_until(
     key: str,
     codes: np.ndarray,
     windows: list[tuple[Period, pd.Timestamp]],
+    columns: Iterable[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Like ``_latest_per_window`` for stocks: each unit's last event on or before each
     window's cut-off, whenever it happened."""
-    out = _empty_slots(events, key, len(windows) * len(codes))
+    out = _empty_slots(events, key, len(windows) * len(codes), columns)
     if events.empty or not windows:
         return out
     position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
     unit = events[key].map(position)
     keep = (unit.notna() & events["recorded_on"].notna()).to_numpy()
-    events = events.loc[keep]
+    kept = np.flatnonzero(keep)  # positions: no copy of the events
     unit = unit.to_numpy()[keep].astype(np.int64)
-    stamps = events["recorded_on"].to_numpy(dtype="datetime64[ns]")
-    columns = [c for c in out]
-    values = {c: events[c].to_numpy() for c in columns}
+    stamps = events["recorded_on"].to_numpy(dtype="datetime64[ns]")[kept]
+    columns = list(out)
+    values = {c: events[c].to_numpy()[kept] for c in columns}
     for n, (_, cutoff) in enumerate(windows):
         inside = stamps <= np.datetime64(cutoff)
         if not inside.any():
@@ -818,9 +837,13 @@ def _latest_until(
     return out
 
 
-def _empty_slots(events: pd.DataFrame, key: str, size: int) -> dict[str, np.ndarray]:
+def _empty_slots(
+    events: pd.DataFrame, key: str, size: int, columns: Iterable[str] | None = None
+) -> dict[str, np.ndarray]:
+    """Missing values for ``size`` slots of each column of ``events`` but ``key`` (of
+    ``columns`` only when given)."""
     out: dict[str, np.ndarray] = {}
-    for c in events.columns:
+    for c in events.columns if columns is None else columns:
         if c == key:
             continue
         if pd.api.types.is_datetime64_any_dtype(events[c]):
@@ -835,12 +858,14 @@ def _latest_per_window(
     key: str,
     codes: np.ndarray,
     windows: list[tuple[Period, pd.Timestamp]],
+    columns: Iterable[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """For every window and every unit of ``codes``, the columns of the last event (in
     ``events``' order) of that unit dated inside the window: arrays of ``len(windows) ×
-    len(codes)``, window-major, missing where the unit had no event. Vectorised: each event
-    is placed in its year, quarter and month once, instead of filtering per window."""
-    out = _empty_slots(events, key, len(windows) * len(codes))
+    len(codes)``, window-major, missing where the unit had no event (of ``columns`` only
+    when given). Vectorised: each event is placed in its year, quarter and month once,
+    instead of filtering per window."""
+    out = _empty_slots(events, key, len(windows) * len(codes), columns)
     columns = list(out)
     if events.empty or not windows:
         return out
@@ -848,7 +873,9 @@ def _latest_per_window(
     unit = events[key].map(position)
     dated = events["recorded_on"]
     keep = unit.notna() & dated.notna()
-    events, unit, dated = events.loc[keep], unit.loc[keep].astype(int), dated.loc[keep]
+    kept = np.flatnonzero(keep.to_numpy())  # positions: no copy of the events
+    unit, dated = unit.loc[keep].astype(int), dated.loc[keep]
+    sources = {c: events[c].to_numpy() for c in columns}
     year, month = dated.dt.year.to_numpy(), dated.dt.month.to_numpy()
     stamps = dated.to_numpy()
     kinds = {
@@ -873,7 +900,7 @@ def _latest_per_window(
         last = pd.Series(np.arange(len(index))).groupby(index).last()
         rows = np.flatnonzero(inside)[last.to_numpy()]
         for c in columns:
-            out[c][last.index.to_numpy()] = events[c].to_numpy()[rows]
+            out[c][last.index.to_numpy()] = sources[c][kept[rows]]
     return out
 
 
@@ -997,7 +1024,9 @@ def black_water_elimination(
     # Each body's stage at every window's cut-off in one pass (``water_body_stages`` per
     # window, sorted once): the last event on or before the cut-off in the ETL's order.
     events = _events_ordered(_water_body_events(bodies, observed), "water_body_code")
-    latest = _latest_until(events, "water_body_code", codes, windows)
+    latest = _latest_until(
+        events, "water_body_code", codes, windows, ["stage", "recorded_on", "instance_id"]
+    )
     known = pd.notna(latest["stage"])
     stage = np.where(known, latest["stage"], "screened").astype(object)
     stage_date = pd.Series(latest["recorded_on"]).where(lambda d: d > pd.Timestamp.min)
