@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 
 import flask
 
-from dash_app import data, labels
+from dash_app import data, labels, tables
 
 SESSION_USER = "uid"
 SESSION_HASH = "auth"
@@ -139,7 +139,7 @@ def download_workbook():
     year = flask.request.args.get("year", type=int) or data.today().year
     dataset = data.dataset(viewer.town_code)
     try:
-        content = data.workbook_bytes(dataset, year)
+        content = tables.workbook_bytes(dataset, year)
     except ValueError:
         flask.abort(404)
     response = flask.make_response(content)

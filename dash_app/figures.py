@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dash_app import labels
-from dash_app.data import completed_quarters
+from dash_app.tables import completed_quarters
 
 FONT = "system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
 COLOURS = {

@@ -4,7 +4,7 @@ below target, each linking to its records."""
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dash_app import auth, data, ids, labels
+from dash_app import auth, data, ids, labels, tables
 from dash_app.pages import common
 from dash_app.urlstate import State, build
 
@@ -56,13 +56,13 @@ def alerts_update(state_data):
     state = State.from_dict(state_data)
     viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
-    frame = data.alerts(ds, state.period, viewer, state.village)
+    frame = tables.alerts(ds, state.period, viewer, state.village)
     head = common.heading(labels.PAGES["alerts"], state, ds, state.village)
     if frame.empty:
         return head, html.P(labels.TEXT["no_alerts"])
     keep = State(year=state.year, quarter=state.quarter, village=state.village, town=state.town)
     groups = []
-    for kind in data.ALERT_ORDER:
+    for kind in tables.ALERT_ORDER:
         rows = frame.loc[frame["kind"] == kind]
         if rows.empty:
             continue

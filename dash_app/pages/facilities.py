@@ -3,7 +3,7 @@ inspection, faults and a link to the records (photos) on the server."""
 
 from dash import Input, Output, callback, ctx, dcc, html
 
-from dash_app import auth, data, figures, ids, labels
+from dash_app import auth, data, figures, ids, labels, tables
 from dash_app.pages import common
 from dash_app.urlstate import State
 
@@ -42,8 +42,8 @@ def layout(state: State, viewer: data.Viewer):
 
 def _facilities(state: State, viewer: data.Viewer):
     ds = data.dataset(viewer.town_code)
-    _, cutoff = data.period_bounds(state.period, ds.as_of)
-    frame = data.facility_table(ds, cutoff, viewer, state.village)
+    _, cutoff = tables.period_bounds(state.period, ds.as_of)
+    frame = tables.facility_table(ds, cutoff, viewer, state.village)
     return ds, frame.loc[frame["in_service"]]
 
 
@@ -60,9 +60,9 @@ def facilities_update(state_data):
     villages = ds.admin_villages.loc[ds.admin_villages["code"].isin(viewer.admin_village_codes)]
     if state.village:
         villages = villages.loc[villages["code"] == state.village]
-    outline = data.convex_hull(ds.natural_villages.dropna(subset=["latitude", "longitude"]))
+    outline = tables.convex_hull(ds.natural_villages.dropna(subset=["latitude", "longitude"]))
     fig = figures.facility_map(
-        frame, villages, outline, selected=state.facility, tiles=data.map_tiles()
+        frame, villages, outline, selected=state.facility, tiles=tables.map_tiles()
     )
     rows = frame.assign(
         id=frame["facility_code"],
@@ -104,8 +104,8 @@ def facility_detail(state_data, click, active_cell):
     if not code:
         return None
     ds = data.dataset(viewer.town_code)
-    _, cutoff = data.period_bounds(state.period, ds.as_of)
-    frame = data.facility_table(ds, cutoff, viewer)
+    _, cutoff = tables.period_bounds(state.period, ds.as_of)
+    frame = tables.facility_table(ds, cutoff, viewer)
     rows = frame.loc[frame["facility_code"] == code]
     if rows.empty:
         return html.P(f"{code}：{labels.TEXT['no_data']}")

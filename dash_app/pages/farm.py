@@ -3,7 +3,7 @@ banned-thickness and open-burning findings."""
 
 from dash import Input, Output, callback, dcc, html
 
-from dash_app import auth, data, figures, ids, labels
+from dash_app import auth, data, figures, ids, labels, tables
 from dash_app.pages import common
 from dash_app.urlstate import State
 
@@ -45,9 +45,9 @@ def farm_update(state_data):
     state = State.from_dict(state_data)
     viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
-    film = data.by_village(ds, "FILM_RECOVERY", state.period, viewer, state.village)
-    straw = data.by_village(ds, "STRAW_UTILIZATION", state.period, viewer, state.village)
-    cards = data.indicator_cards(ds.area_results, ds.town_code, state.period, state.village)
+    film = tables.by_village(ds, "FILM_RECOVERY", state.period, viewer, state.village)
+    straw = tables.by_village(ds, "STRAW_UTILIZATION", state.period, viewer, state.village)
+    cards = tables.indicator_cards(ds.area_results, ds.town_code, state.period, state.village)
     details = cards.set_index("code")["details"]
     film_details = details.get("FILM_RECOVERY") or {}
     straw_details = details.get("STRAW_UTILIZATION") or {}
@@ -85,10 +85,10 @@ def farm_update(state_data):
         figures.village_bars(
             straw, title=labels.TEXT["straw_title"], target=targets["STRAW_UTILIZATION"]
         ),
-        figures.split_bar(data.straw_split(straw_details), title=labels.TEXT["straw_split"]),
+        figures.split_bar(tables.straw_split(straw_details), title=labels.TEXT["straw_split"]),
         figures.findings_map(
-            data.findings(ds, state.period, viewer, state.village),
+            tables.findings(ds, state.period, viewer, state.village),
             ds.admin_villages.loc[ds.admin_villages["code"].isin(viewer.admin_village_codes)],
-            data.convex_hull(ds.natural_villages.dropna(subset=["latitude", "longitude"])),
+            tables.convex_hull(ds.natural_villages.dropna(subset=["latitude", "longitude"])),
         ),
     )

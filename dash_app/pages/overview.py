@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dash_app import auth, data, figures, ids, labels
+from dash_app import auth, data, figures, ids, labels, tables
 from dash_app.pages import common
 from dash_app.urlstate import State
 
@@ -84,7 +84,7 @@ def card(row: pd.Series, series: pd.DataFrame, records: str) -> html.Article:
 
 
 def trend_block(code: str, series: pd.DataFrame, target: float, state: State) -> html.Div:
-    projected = data.projection(series)
+    projected = tables.projection(series)
     if not state.quarter:
         start, end = pd.Timestamp(state.year, 1, 1), pd.Timestamp(state.year, 12, 31)
     else:
@@ -136,9 +136,9 @@ def overview_update(state_data):
     viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
     village = state.village if state.village in viewer.admin_village_codes else None
-    cards = data.indicator_cards(ds.area_results, ds.town_code, state.period, village)
+    cards = tables.indicator_cards(ds.area_results, ds.town_code, state.period, village)
     series = {
-        code: data.quarterly_series(ds.area_results, ds.town_code, code, village, ds.as_of)
+        code: tables.quarterly_series(ds.area_results, ds.town_code, code, village, ds.as_of)
         for code in data.INDICATOR_CODES
     }
     head = common.heading(labels.PAGES["overview"], state, ds, village)

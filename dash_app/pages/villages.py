@@ -5,7 +5,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 from dash import State as DashState
 
-from dash_app import auth, data, ids, labels
+from dash_app import auth, data, ids, labels, tables
 from dash_app.pages import common
 from dash_app.urlstate import State, build
 
@@ -59,7 +59,7 @@ def villages_update(state_data):
     state = State.from_dict(state_data)
     viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
-    villages = data.village_table(ds, state.period, viewer)
+    villages = tables.village_table(ds, state.period, viewer)
     if state.village:
         villages = villages.loc[villages["admin_village_code"] == state.village]
     frame = table_frame(villages)
@@ -80,10 +80,10 @@ def village_detail(active_cell, state_data):
     if not code:
         return None
     ds = data.dataset(viewer.town_code)
-    _, cutoff = data.period_bounds(state.period, ds.as_of)
+    _, cutoff = tables.period_bounds(state.period, ds.as_of)
     admin_code = code[:12]
-    facilities = data.facility_table(ds, cutoff, viewer, admin_code)
-    water = data.water_table(ds, cutoff, viewer, admin_code)
+    facilities = tables.facility_table(ds, cutoff, viewer, admin_code)
+    water = tables.water_table(ds, cutoff, viewer, admin_code)
     natural = ds.natural_villages.set_index("code")["name"]
     if len(code) > 12:
         served = ds.facilities.loc[ds.facilities["natural_village_code"] == code, "code"]

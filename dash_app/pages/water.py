@@ -4,7 +4,7 @@ rebounds, and one body's measurements against the thresholds."""
 import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html
 
-from dash_app import auth, data, figures, ids, labels
+from dash_app import auth, data, figures, ids, labels, tables
 from dash_app.pages import common
 from dash_app.urlstate import State
 
@@ -55,9 +55,9 @@ def water_update(state_data):
     state = State.from_dict(state_data)
     viewer = auth.current_viewer(state.town)
     ds = data.dataset(viewer.town_code)
-    _, cutoff = data.period_bounds(state.period, ds.as_of)
-    water = data.water_table(ds, cutoff, viewer, state.village)
-    fig = figures.stage_bar(data.stage_counts(water, labels.WATER_STAGE))
+    _, cutoff = tables.period_bounds(state.period, ds.as_of)
+    water = tables.water_table(ds, cutoff, viewer, state.village)
+    fig = figures.stage_bar(tables.stage_counts(water, labels.WATER_STAGE))
     rows = water.assign(
         id=water["water_body_code"],
         stage_label=water["stage"].map(dict(labels.WATER_STAGE)),
@@ -86,10 +86,10 @@ def water_detail(state_data, active_cell):
         return html.P(labels.TEXT["water_hint"], className="hint")
     ds = data.dataset(viewer.town_code)
     names = ds.water_bodies.set_index("code")["name"]
-    history = data.water_history(ds, code)
+    history = tables.water_history(ds, code)
     title = f"{code} {names.get(code, '')}：{labels.TEXT['history_title']}"
-    _, cutoff = data.period_bounds(state.period, ds.as_of)
-    rows = data.water_table(ds, cutoff, viewer)
+    _, cutoff = tables.period_bounds(state.period, ds.as_of)
+    rows = tables.water_table(ds, cutoff, viewer)
     rows = rows.loc[rows["water_body_code"] == code]
     stages = []
     if not rows.empty:
@@ -108,7 +108,7 @@ def water_detail(state_data, active_cell):
             html.Dl(stages),
             dcc.Graph(
                 figure=figures.water_history(
-                    history, title=title, limits=data.measurement_limits(ds)
+                    history, title=title, limits=tables.measurement_limits(ds)
                 ),
                 config=figures.graph_config(f"water_{code}"),
             ),

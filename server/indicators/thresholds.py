@@ -1,7 +1,7 @@
 """Editable limits, kept in tables so town officials can change them in the admin:
 
 - alert thresholds (``AlertThreshold``): the limits behind the dashboard's 预警 (alerts).
-  The rules live with their users (``dash_app.data.alerts``); this module holds the seed
+  The rules live with their users (``dash_app.tables.alerts``); this module holds the seed
   values, the consistency check and the reader. No other copy of these numbers exists.
 - judgement thresholds (``JudgementThreshold``, 判定阈值): the limits the ETL judges raw
   readings by (black-odorous water, banned film), whose sources are unverified. Their seed

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from accounts.models import Role, User
-from dash_app import data
+from dash_app import data, tables
 
 PASSWORD = "s3cret-Pass!"
 
@@ -163,10 +163,10 @@ def test_the_dashboard_shows_the_published_values_of_its_town(town, other_town, 
     ds = data.dataset(town.code)
     assert ds.published and ds.published_as_of == dt.date(2025, 12, 31)
     assert set(ds.results["period"]) == {"2025"}
-    cards = data.indicator_cards(ds.area_results, town.code, "2025").set_index("code")
+    cards = tables.indicator_cards(ds.area_results, town.code, "2025").set_index("code")
     assert cards.loc["SEWAGE_COVERAGE", "value"] == 91.5
     assert cards.loc["SEWAGE_COVERAGE", "records"] == 3
-    by_village = data.indicator_cards(ds.area_results, town.code, "2025", village)
+    by_village = tables.indicator_cards(ds.area_results, town.code, "2025", village)
     assert by_village.set_index("code").loc["SEWAGE_COVERAGE", "value"] == 80.0
     assert set(ds.results["area_code"]) == {town.code, village}
 

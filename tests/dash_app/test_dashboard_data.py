@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dash_app import data, figures, geo, labels, urlstate
+from dash_app import data, figures, geo, labels, tables, urlstate
 from etl import extract, schemas
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "etl"))
@@ -182,7 +182,7 @@ def test_dashboard_periods_are_years_and_quarters_up_to_the_cutoff():
 
 
 def test_cards_are_the_etl_values_with_gap_and_met(ds):
-    cards = data.indicator_cards(ds.results, TOWN, "2025").set_index("code")
+    cards = tables.indicator_cards(ds.results, TOWN, "2025").set_index("code")
     coverage = cards.loc["SEWAGE_COVERAGE"]
     assert coverage["value"] == pytest.approx(200 / 3)
     assert coverage["target"] == 90.0
@@ -194,14 +194,14 @@ def test_cards_are_the_etl_values_with_gap_and_met(ds):
     # No film reports: no value, no verdict, no gap.
     film = cards.loc["FILM_RECOVERY"]
     assert pd.isna(film["value"]) and film["met"] is None and pd.isna(film["gap"])
-    village_b = data.indicator_cards(ds.results, TOWN, "2025", B).set_index("code")
+    village_b = tables.indicator_cards(ds.results, TOWN, "2025", B).set_index("code")
     assert village_b.loc["SEWAGE_COVERAGE", "value"] == 100.0
     assert village_b.loc["SEWAGE_COVERAGE", "met"] is True
     assert village_b.loc["SEWAGE_COVERAGE", "gap"] == 0.0
 
 
 def test_quarterly_series_runs_from_2020_in_order(ds):
-    series = data.quarterly_series(ds.results, TOWN, "SEWAGE_COVERAGE")
+    series = tables.quarterly_series(ds.results, TOWN, "SEWAGE_COVERAGE")
     assert list(series["period"][:2]) == ["2020-Q1", "2020-Q2"]
     assert series["period"].iloc[-1] == "2025-Q4"
     assert series["date"].is_monotonic_increasing
@@ -217,7 +217,7 @@ def quarters(values: list[float], first: str = "2023-03-31") -> pd.DataFrame:
 
 def test_projection_extends_the_recent_pace_to_the_deadline():
     series = quarters([60.0, 62.0, 64.0, 66.0], first="2024-03-31")  # +2 points a quarter
-    projected = data.projection(series, deadline=pd.Timestamp(2025, 12, 31))
+    projected = tables.projection(series, deadline=pd.Timestamp(2025, 12, 31))
     assert list(projected["date"]) == [pd.Timestamp(2024, 12, 31), pd.Timestamp(2025, 12, 31)]
     assert projected["value"].iloc[0] == 66.0
     assert projected["value"].iloc[1] == pytest.approx(74.0, abs=0.2)
@@ -225,17 +225,17 @@ def test_projection_extends_the_recent_pace_to_the_deadline():
 
 def test_projection_is_clipped_and_continues_past_a_passed_deadline():
     series = quarters([80.0, 90.0, 100.0], first="2026-03-31")
-    projected = data.projection(series, deadline=pd.Timestamp(2025, 12, 31))
+    projected = tables.projection(series, deadline=pd.Timestamp(2025, 12, 31))
     assert projected["date"].iloc[1] == pd.Timestamp(2027, 9, 30)
     assert projected["value"].iloc[1] == 100.0
 
 
 def test_projection_needs_two_values():
-    assert data.projection(quarters([float("nan"), 50.0])).empty
+    assert tables.projection(quarters([float("nan"), 50.0])).empty
 
 
 def test_facility_table_groups_status_and_counts_days(ds, viewer):
-    table = data.facility_table(ds, pd.Timestamp(AS_OF), viewer).set_index("facility_code")
+    table = tables.facility_table(ds, pd.Timestamp(AS_OF), viewer).set_index("facility_code")
     assert table.loc["ZQ-WS-001", "status_group"] == "normal"
     assert table.loc["ZQ-WS-002", "status_group"] == "abnormal"
     assert table.loc["ZQ-WS-003", "status_group"] == "uninspected"
@@ -253,25 +253,25 @@ def test_lists_keep_to_the_viewers_scope(ds, viewer):
             "water_body_codes": frozenset({"ZQ-HC-001"}),
         }
     )
-    assert list(data.facility_table(ds, pd.Timestamp(AS_OF), narrow)["facility_code"]) == [
+    assert list(tables.facility_table(ds, pd.Timestamp(AS_OF), narrow)["facility_code"]) == [
         "ZQ-WS-001"
     ]
-    assert list(data.water_table(ds, pd.Timestamp(AS_OF), narrow)["water_body_code"]) == [
+    assert list(tables.water_table(ds, pd.Timestamp(AS_OF), narrow)["water_body_code"]) == [
         "ZQ-HC-001"
     ]
-    villages = data.village_table(ds, "2025", narrow)
+    villages = tables.village_table(ds, "2025", narrow)
     assert set(villages["admin_village_code"]) == {A}
 
 
 def test_water_table_flags_overdue_monitoring_and_rebound(ds, viewer):
-    table = data.water_table(ds, pd.Timestamp(AS_OF), viewer).set_index("water_body_code")
+    table = tables.water_table(ds, pd.Timestamp(AS_OF), viewer).set_index("water_body_code")
     assert table.loc["ZQ-HC-001", "overdue"]
     assert not table.loc["ZQ-HC-002", "overdue"] and table.loc["ZQ-HC-002", "rebound"]
     assert not table.loc["ZQ-HC-003", "overdue"] and not table.loc["ZQ-HC-003", "rebound"]
     # Three months earlier the monitoring body was not yet overdue.
-    early = data.water_table(ds, pd.Timestamp(2025, 3, 31), viewer).set_index("water_body_code")
+    early = tables.water_table(ds, pd.Timestamp(2025, 3, 31), viewer).set_index("water_body_code")
     assert not early.loc["ZQ-HC-001", "overdue"]
-    counts = data.stage_counts(table, ["monitoring", "rebound", "closed", "works"])
+    counts = tables.stage_counts(table, ["monitoring", "rebound", "closed", "works"])
     assert dict(zip(counts["stage"], counts["count"], strict=True)) == {
         "monitoring": 1,
         "rebound": 1,
@@ -281,7 +281,7 @@ def test_water_table_flags_overdue_monitoring_and_rebound(ds, viewer):
 
 
 def test_village_table_has_both_levels_with_etl_values(ds, viewer):
-    table = data.village_table(ds, "2025", viewer).set_index("code")
+    table = tables.village_table(ds, "2025", viewer).set_index("code")
     assert table.loc[A, "level"] == "admin_village"
     assert table.loc[A, "coverage"] == 50.0
     assert table.loc[A, "natural_villages"] == 2
@@ -292,7 +292,7 @@ def test_village_table_has_both_levels_with_etl_values(ds, viewer):
 
 
 def test_alerts_name_each_problem_and_its_record(ds, viewer):
-    alerts = data.alerts(ds, "2025", viewer)
+    alerts = tables.alerts(ds, "2025", viewer)
     kinds = {(a.kind, a.code) for a in alerts.itertuples()}
     assert ("facility_abnormal", "ZQ-WS-002") in kinds
     assert ("facility_not_inspected_severe", "ZQ-WS-001") in kinds  # May -> December
@@ -304,30 +304,30 @@ def test_alerts_name_each_problem_and_its_record(ds, viewer):
     assert alerts["kind"].iloc[0] == "facility_abnormal"
     row = alerts.loc[alerts["kind"] == "facility_abnormal"].iloc[0]
     assert (row["page"], row["param"]) == ("facilities", "facility")
-    only_a = data.alerts(ds, "2025", viewer, A)
+    only_a = tables.alerts(ds, "2025", viewer, A)
     assert "ZQ-WS-002" not in set(only_a["code"])
 
 
 def test_not_inspected_for_30_days(ds, viewer):
-    alerts = data.alerts(ds, "2025-Q2", viewer)  # cut-off 30 June: F1 inspected 15 May
+    alerts = tables.alerts(ds, "2025-Q2", viewer)  # cut-off 30 June: F1 inspected 15 May
     assert ("facility_not_inspected_warn", "ZQ-WS-001") in {
         (a.kind, a.code) for a in alerts.itertuples()
     }
 
 
 def test_workbook_is_the_etl_workbook(ds):
-    workbook = openpyxl.load_workbook(io.BytesIO(data.workbook_bytes(ds, 2025)))
+    workbook = openpyxl.load_workbook(io.BytesIO(tables.workbook_bytes(ds, 2025)))
     assert workbook.sheetnames[0] == "汇总"
     assert "设施台账" in workbook.sheetnames
     with pytest.raises(ValueError):
-        data.workbook_bytes(ds, 2019)
+        tables.workbook_bytes(ds, 2019)
 
 
 def test_convex_hull_is_a_closed_ring_around_the_points():
     points = pd.DataFrame(
         {"longitude": [0.0, 1.0, 1.0, 0.0, 0.5, float("nan")], "latitude": [0, 0, 1, 1, 0.5, 3]}
     )
-    ring = data.convex_hull(points)
+    ring = tables.convex_hull(points)
     assert len(ring) == 5
     assert tuple(ring.iloc[0]) == tuple(ring.iloc[-1])
     assert (0.5, 0.5) not in set(zip(ring["longitude"], ring["latitude"], strict=True))
@@ -368,18 +368,20 @@ def test_another_town_keeps_the_filters_but_not_the_village():
 def test_operation_has_no_value_before_the_first_inspection(ds):
     """Uninspected counts as not normal, so the published value before any inspection is
     0 %; the trend shows no value there (the cards still show what the API publishes)."""
-    series = data.quarterly_series(ds.area_results, TOWN, "FACILITY_OPERATION").set_index("period")
+    series = tables.quarterly_series(ds.area_results, TOWN, "FACILITY_OPERATION").set_index(
+        "period"
+    )
     assert series["value"].loc["2020-Q1":"2025-Q1"].isna().all()  # F1 first inspected in May
     assert series.loc["2025-Q2", "value"] == pytest.approx(100 / 3)  # F1 of F1–F3 normal
     assert (
-        data.indicator_cards(ds.results, TOWN, "2024")
+        tables.indicator_cards(ds.results, TOWN, "2024")
         .set_index("code")
         .loc["FACILITY_OPERATION", "value"]
         == 0.0
     )
     fig = figures.trend(
         series.reset_index(),
-        data.projection(series.reset_index()),
+        tables.projection(series.reset_index()),
         title="设施正常运行率",
         target=100.0,
         deadline=data.DEADLINE,
@@ -390,17 +392,17 @@ def test_operation_has_no_value_before_the_first_inspection(ds):
 def test_alerts_follow_the_thresholds_table(ds, viewer):
     from dataclasses import replace
 
-    kinds = {(a.kind, a.code) for a in data.alerts(ds, "2025", viewer).itertuples()}
+    kinds = {(a.kind, a.code) for a in tables.alerts(ds, "2025", viewer).itertuples()}
     assert ("facility_not_inspected_severe", "ZQ-WS-001") in kinds  # 230 days > 90
     assert ("water_overdue", "ZQ-HC-001") in kinds
     lenient = replace(
         ds, thresholds={data.WARN_DAYS: 200, data.SEVERE_DAYS: 400, data.OVERDUE_DAYS: 400}
     )
-    kinds = {(a.kind, a.code) for a in data.alerts(lenient, "2025", viewer).itertuples()}
+    kinds = {(a.kind, a.code) for a in tables.alerts(lenient, "2025", viewer).itertuples()}
     assert ("facility_not_inspected_warn", "ZQ-WS-001") in kinds  # 230 days > 200
     assert ("facility_not_inspected_severe", "ZQ-WS-003") in kinds  # never inspected
     assert not any(kind == "water_overdue" for kind, _ in kinds)
-    water = data.water_table(lenient, pd.Timestamp(AS_OF), viewer).set_index("water_body_code")
+    water = tables.water_table(lenient, pd.Timestamp(AS_OF), viewer).set_index("water_body_code")
     assert not water.loc["ZQ-HC-001", "overdue"]
 
 
@@ -408,7 +410,7 @@ def test_trend_figure_has_actual_target_projection_and_deadline():
     series = quarters([60.0, 62.0, 64.0], first="2024-03-31")
     fig = figures.trend(
         series,
-        data.projection(series),
+        tables.projection(series),
         title="污水治理覆盖率",
         target=90.0,
         deadline=data.DEADLINE,
@@ -431,8 +433,8 @@ def test_trend_without_values_says_so():
 
 
 def test_facility_map_tells_status_by_shape_and_colour_without_tiles(ds, viewer):
-    table = data.facility_table(ds, pd.Timestamp(AS_OF), viewer)
-    outline = data.convex_hull(ds.natural_villages)
+    table = tables.facility_table(ds, pd.Timestamp(AS_OF), viewer)
+    outline = tables.convex_hull(ds.natural_villages)
     fig = figures.facility_map(table, ds.admin_villages, outline, selected="ZQ-WS-002")
     by_name = {trace.name: trace for trace in fig.data}
     assert by_name["正常（1）"].marker.symbol == "circle"
@@ -472,13 +474,13 @@ def test_gcj02_shift_is_about_half_a_kilometre_at_the_town_centre():
 
 def test_tiles_are_off_by_default_and_shift_only_for_amap(monkeypatch, ds, viewer):
     monkeypatch.delenv("DASH_MAP_TILES", raising=False)
-    assert data.map_tiles() is None
+    assert tables.map_tiles() is None
     monkeypatch.setenv("DASH_MAP_TILES", "tianditu")
-    assert data.map_tiles() is None  # no key, no layer
+    assert tables.map_tiles() is None  # no key, no layer
     monkeypatch.setenv("DASH_TIANDITU_KEY", "k123")
-    name, url = data.map_tiles()
+    name, url = tables.map_tiles()
     assert name == "tianditu" and url.endswith("tk=k123")
-    table = data.facility_table(ds, pd.Timestamp(AS_OF), viewer)
+    table = tables.facility_table(ds, pd.Timestamp(AS_OF), viewer)
     tianditu = figures.facility_map(table, ds.admin_villages, pd.DataFrame(), tiles=(name, url))
     amap = figures.facility_map(table, ds.admin_villages, pd.DataFrame(), tiles=("amap", "u"))
     assert (
@@ -489,9 +491,9 @@ def test_tiles_are_off_by_default_and_shift_only_for_amap(monkeypatch, ds, viewe
 
 
 def test_findings_map_without_findings_still_draws_the_town(ds, viewer):
-    found = data.findings(ds, "2025", viewer)
-    assert found.empty and list(found.columns) == data.FINDING_COLUMNS
-    fig = figures.findings_map(found, ds.admin_villages, data.convex_hull(ds.natural_villages))
+    found = tables.findings(ds, "2025", viewer)
+    assert found.empty and list(found.columns) == tables.FINDING_COLUMNS
+    fig = figures.findings_map(found, ds.admin_villages, tables.convex_hull(ds.natural_villages))
     names = [trace.name for trace in fig.data]
     assert names[0] == "镇域范围（示意）" and "露天焚烧（0）" in names
     assert "没有带位置的发现" in fig.layout.annotations[0].text
@@ -548,27 +550,27 @@ def test_findings_are_the_film_and_straw_records_the_etl_counted(ds, viewer):
             }
         ],
     )
-    tables = replace(
+    tidied = replace(
         ds.tables,
         film_records=film_records,
         film_entries=film_entries,
         straw_records=straw_records,
         burning_sites=sites,
     )
-    found = data.findings(replace(ds, tables=tables), "2025", viewer)
+    found = tables.findings(replace(ds, tables=tidied), "2025", viewer)
     assert sorted(zip(found["kind"], found["instance_id"], strict=True)) == [
         ("burning", "s1"),
         ("thin_film", "f1"),
     ]
     assert found.loc[found["kind"] == "burning", "latitude"].iloc[0] == 31.82  # the mapped site
-    only_a = data.findings(replace(ds, tables=tables), "2025", viewer, A)
+    only_a = tables.findings(replace(ds, tables=tidied), "2025", viewer, A)
     assert list(only_a["instance_id"]) == ["f1"]
 
 
 def test_every_label_has_its_english(monkeypatch):
-    tables = [value for value in vars(labels).values() if isinstance(value, labels.Localized)]
-    assert len(tables) >= 10
-    for table in tables:
+    localized = [value for value in vars(labels).values() if isinstance(value, labels.Localized)]
+    assert len(localized) >= 10
+    for table in localized:
         assert set(table._en) == set(table._zh)
     labels.set_language("en")
     try:
@@ -592,7 +594,7 @@ def test_the_quarter_in_progress_is_drawn_apart_and_not_projected():
     series = quarters([96.0, 97.0, 96.5, 63.0], first="2026-03-31")
     series["in_progress"] = series["date"] > pd.Timestamp(2026, 11, 30)
     assert list(series["in_progress"]) == [False, False, False, True]
-    projected = data.projection(series, deadline=pd.Timestamp(2025, 12, 31))
+    projected = tables.projection(series, deadline=pd.Timestamp(2025, 12, 31))
     assert projected["date"].iloc[0] == pd.Timestamp(2026, 9, 30)
     assert projected["value"].iloc[0] == 96.5 and projected["value"].iloc[1] > 90
     fig = figures.trend(
@@ -606,15 +608,17 @@ def test_the_quarter_in_progress_is_drawn_apart_and_not_projected():
 
 
 def test_quarterly_series_marks_quarters_not_ended_on_the_cut_off(ds):
-    ended = data.quarterly_series(ds.results, TOWN, "SEWAGE_COVERAGE", as_of=dt.date(2025, 12, 31))
+    ended = tables.quarterly_series(
+        ds.results, TOWN, "SEWAGE_COVERAGE", as_of=dt.date(2025, 12, 31)
+    )
     assert not ended["in_progress"].any()
-    running = data.quarterly_series(
+    running = tables.quarterly_series(
         ds.results, TOWN, "SEWAGE_COVERAGE", as_of=dt.date(2025, 11, 30)
     ).set_index("period")
     assert running.loc["2025-Q4", "in_progress"] and not running.loc["2025-Q3", "in_progress"]
-    nothing = data.quarterly_series(ds.results, "320404117", "SEWAGE_COVERAGE", as_of=AS_OF)
+    nothing = tables.quarterly_series(ds.results, "320404117", "SEWAGE_COVERAGE", as_of=AS_OF)
     assert nothing.empty and list(nothing.columns) == ["period", "date", "value", "in_progress"]
-    assert data.projection(nothing).empty
+    assert tables.projection(nothing).empty
 
 
 def test_the_water_chart_draws_the_limits_of_the_judgement_table(ds):
@@ -623,7 +627,7 @@ def test_the_water_chart_draws_the_limits_of_the_judgement_table(ds):
     from etl.judgements import WATER_SD_CM
 
     edited = replace(ds, judgements={WATER_SD_CM: 30.0})
-    limits = data.measurement_limits(edited)
+    limits = tables.measurement_limits(edited)
     assert limits == {"transparency_cm": 30.0, "do_mgl": 2.0, "nh3n_mgl": 15.0}
     history = pd.DataFrame(
         {
