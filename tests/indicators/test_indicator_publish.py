@@ -9,6 +9,8 @@ from indicators.models import IndicatorSnapshot, IndicatorTarget
 from indicators.services import indicator_targets_load, indicators_publish
 from tests.indicators.conftest import AS_OF
 
+TOWN = "320404116"  # 邹区镇, the demo town
+
 pytestmark = pytest.mark.django_db
 
 
@@ -54,6 +56,23 @@ def test_the_command_publishes_and_seeds_targets(field_data, capsys):
     assert IndicatorTarget.objects.count() == 5
     assert town("FACILITY_OPERATION").as_of == dt.date(2025, 12, 31)
     assert "指标已发布" in capsys.readouterr().out
+
+
+def test_the_command_publishes_one_town_and_refuses_unknown_ones(field_data, capsys):
+    from django.core.management.base import CommandError
+
+    from registry.models import Town
+
+    other = Town.objects.create(code="320404117", name="演示镇")
+    call_command(
+        "publish_indicators", "--as-of", "2025-12-31", "--first-year", "2025", "--town", TOWN
+    )
+    assert set(IndicatorSnapshot.objects.values_list("town_code", flat=True)) == {TOWN}
+    assert f"2025年起全部，{TOWN}" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="没有这些镇：320404199"):
+        call_command("publish_indicators", "--town", other.code, "--town", "320404199")
+    with pytest.raises(CommandError, match="--watch"):
+        call_command("publish_indicators", "--town", TOWN, "--watch")
 
 
 def test_the_etl_run_stores_the_snapshots_too(field_data, tmp_path):

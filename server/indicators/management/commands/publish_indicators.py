@@ -1,4 +1,6 @@
-"""``manage.py publish_indicators [--as-of DATE] [--watch [--interval S]]``.
+"""``manage.py publish_indicators [--as-of DATE] [--town CODE ...] [--watch [--interval S]]``.
+
+``--town`` (repeatable) republishes only those towns' values; the others keep theirs.
 
 ``--watch`` keeps running (``make demo`` starts it beside the server): every ``interval``
 seconds it compares a cheap fingerprint of the data (submissions, registry changes, targets)
@@ -23,6 +25,7 @@ from indicators.services import (
     indicators_publish,
     indicators_publish_changes,
 )
+from registry.models import Town
 from registry.services import registry_follow_updates
 
 
@@ -32,20 +35,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="data cut-off date YYYY-MM-DD (default: today)")
         parser.add_argument("--first-year", type=int, default=2020)
+        parser.add_argument(
+            "--town",
+            action="append",
+            dest="towns",
+            metavar="CODE",
+            help="publish only this town (9-digit code; repeatable; not with --watch)",
+        )
         parser.add_argument("--watch", action="store_true", help="republish whenever data change")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between checks")
         parser.add_argument(
             "--settle", type=float, default=15.0, help="quiet seconds before a full republish"
         )
 
-    def handle(self, *args, as_of, first_year, watch, interval, settle, **options):
+    def handle(self, *args, as_of, first_year, towns, watch, interval, settle, **options):
         try:
             fixed = dt.date.fromisoformat(as_of) if as_of else None
         except ValueError as exc:
             raise CommandError(f"日期格式应为 YYYY-MM-DD：{as_of}") from exc
+        if towns:
+            if watch:
+                raise CommandError("--town 不能与 --watch 同时使用")
+            known = set(Town.objects.filter(code__in=towns).values_list("code", flat=True))
+            unknown = sorted(set(towns) - known)
+            if unknown:
+                raise CommandError(f"没有这些镇：{'、'.join(unknown)}")
         indicator_targets_load()
         if not watch:
-            self._publish(fixed or dt.date.today(), first_year, None, progress=True)
+            self._publish(fixed or dt.date.today(), first_year, None, progress=True, towns=towns)
             return
         try:
             self._watch(fixed, first_year, interval, settle)
@@ -82,12 +99,14 @@ class Command(BaseCommand):
             else:
                 time.sleep(interval)
 
-    def _publish(self, as_of, first_year, years, progress: bool = False) -> None:
+    def _publish(self, as_of, first_year, years, progress: bool = False, towns=None) -> None:
         started = time.monotonic()
         summary = indicators_publish(
-            as_of=as_of, first_year=first_year, years=years, progress=progress
+            as_of=as_of, first_year=first_year, years=years, progress=progress, towns=towns
         )
         scope = f"{years[0]}年" if years else f"{first_year}年起全部"
+        if towns:
+            scope += f"，{'、'.join(sorted(towns))}"
         self._report(summary, scope, started)
 
     def _report(self, summary, scope: str, started: float) -> None:
