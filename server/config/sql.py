@@ -92,16 +92,20 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple | None:
 
 
 @cache
-def _insert_sql(vendor: str, model: type[Model], ignore_conflicts: bool) -> tuple[str, tuple]:
+def _insert_sql(
+    vendor: str, model: type[Model], ignore_conflicts: bool, also: str | None
+) -> tuple[str, tuple]:
     meta = model._meta
     fields = tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field)
-    returning, _ = connection.ops.return_insert_columns(meta.db_returning_fields)
+    returning = [f"{table(model)}.{quote(field.column)}" for field in meta.db_returning_fields] + (
+        [f"({also})"] if also is not None else []
+    )
     statement = (
         f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)})"
         f" VALUES ({', '.join(['%s'] * len(fields))})"
         # Only a unique constraint is let pass (on SQLite too, unlike INSERT OR IGNORE).
         + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
-        + f" {returning}"
+        + (f" RETURNING {', '.join(returning)}" if returning else "")
     )
     return statement, fields
 
@@ -113,6 +117,26 @@ def insert(obj: Model, *, ignore_conflicts: bool = False) -> bool:
     constraint is not written (INSERT … ON CONFLICT DO NOTHING, decided by the database, so
     concurrent requests cannot both insert): returns False, sends no post_save and leaves
     ``obj`` unsaved; the surrounding transaction stays usable (no savepoint needed)."""
+    return _insert(obj, ignore_conflicts, None, ()) is not None
+
+
+def insert_returning(obj: Model, also: str, params: Sequence[Any]) -> Any:
+    """insert(obj), with the SQL expression ``also`` (``%s`` placeholders for ``params``)
+    evaluated in the INSERT's RETURNING clause: a question asked together with the write
+    costs no round trip of its own. Returns its value. A subquery in ``also`` sees the
+    database as the statement found it: on PostgreSQL without the new row, on SQLite
+    perhaps with it, so it should not depend on that row. ``also`` is part of the key of
+    the statement kept per process: pass a fixed text, never one built from values."""
+    row = _insert(obj, False, also, params)
+    assert row is not None  # without ignore_conflicts a row is always written
+    return row[-1]
+
+
+def _insert(
+    obj: Model, ignore_conflicts: bool, also: str | None, params: Sequence[Any]
+) -> tuple | None:
+    """The insert; None when a conflict left the row unwritten, else the RETURNING row
+    (empty when nothing is returned)."""
     model = type(obj)
     meta = model._meta
     if (
@@ -128,21 +152,23 @@ def insert(obj: Model, *, ignore_conflicts: bool = False) -> bool:
     obj._prepare_related_fields_for_save(operation_name="save")
     using = db.alias
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    statement, fields = _insert_sql(db.vendor, model, ignore_conflicts)
+    statement, fields = _insert_sql(db.vendor, model, ignore_conflicts, also)
     values = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
     with transaction.mark_for_rollback_on_error(using), db.cursor() as cursor:
-        cursor.execute(statement, values)
-        if meta.db_returning_fields:
+        cursor.execute(statement, [*values, *params])
+        if meta.db_returning_fields or also is not None:
             row = cursor.fetchone()
             if row is None:
-                return False
-            for value, field in zip(row, meta.db_returning_fields, strict=True):
+                return None
+            for value, field in zip(row, meta.db_returning_fields, strict=False):
                 setattr(obj, field.attname, value)
         elif cursor.rowcount != 1:
-            return False
+            return None
+        else:
+            row = ()
     obj._state.adding = False
     obj._state.db = using
     post_save.send(
         sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
     )
-    return True
+    return tuple(row)

@@ -282,10 +282,11 @@ def queue_notices_seen(*, user: User) -> int:
     return selectors.queue_notice_list_for_user(user=user).update(read_at=timezone.now())
 
 
-def _send_back_open_for(submission: Submission) -> bool:
+def _send_back_question(submission: Submission) -> tuple[str, list] | None:
     """Whether a sent-back review that ``submission`` would redo exists: the same rule as
-    review_on_receipt's query, asked with one plain indexed statement (no ORM compilation),
-    so the usual arrival, with nothing to close, costs little."""
+    review_on_receipt's query, as a plain indexed SQL expression (no ORM compilation) that
+    the review row's INSERT evaluates, so the usual arrival, with nothing to close, asks
+    it without a statement of its own. None: the submission can redo nothing."""
     if submission.replaces_id:
         kind, params = "edit", [submission.replaces_id]
     elif submission.facility_id:
@@ -293,8 +294,8 @@ def _send_back_open_for(submission: Submission) -> bool:
     elif submission.water_body_id:
         kind, params = "water_body", [submission.form_id, True, submission.water_body_id]
     else:
-        return False
-    return sql.fetch_one(_send_back_sql(sql.vendor(), kind), [*_SENT_BACK, *params]) is not None
+        return None
+    return _send_back_sql(sql.vendor(), kind), [*_SENT_BACK, *params]
 
 
 _SENT_BACK = sorted(SENT_BACK)
@@ -307,11 +308,12 @@ def _send_back_sql(vendor: str, kind: str) -> str:
         "facility": "s.form_id = %s AND s.is_current = %s AND s.facility_id = %s",
         "water_body": "s.form_id = %s AND s.is_current = %s AND s.water_body_id = %s",
     }[kind]
+    # The new review row is never sent back, so whether the subquery sees it does not matter.
     return (
-        f"SELECT 1 FROM {sql.table(Review)} r"
+        f"EXISTS (SELECT 1 FROM {sql.table(Review)} r"
         f" JOIN {sql.table(Submission)} s ON s.id = r.submission_id"
         f" WHERE r.state IN ({', '.join(['%s'] * len(_SENT_BACK))}) AND r.redone_by_id IS NULL"
-        f" AND {scope} LIMIT 1"
+        f" AND {scope})"
     )
 
 
@@ -324,8 +326,11 @@ def review_on_receipt(*, submission: Submission) -> Review:
     """
     state = ReviewState.EDITED if submission.replaces_id else ReviewState.RECEIVED
     review = Review(submission=submission, state=state)
-    sql.insert(review)
-    if not _send_back_open_for(submission):
+    question = _send_back_question(submission)
+    if question is None:
+        sql.insert(review)
+        return review
+    if not sql.insert_returning(review, *question):
         return review  # the usual case: nothing sent back that this submission could redo
     redone = Review.objects.filter(state__in=SENT_BACK, redone_by__isnull=True)
     if submission.replaces_id:

@@ -61,3 +61,22 @@ def test_a_conflicting_row_is_not_written_and_the_transaction_goes_on(inspection
     assert copy.pk is None
     assert Submission.objects.count() == 1
     assert Review.objects.count() == 1  # no post_save for the row that was not written
+
+
+def test_insert_returning_writes_the_row_and_answers_the_question_in_the_same_statement(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    entry = AuditEntry(action=AuditAction.LOGIN_FAILED, username="worker", changes={})
+    question = f"SELECT COUNT(*) FROM {sql.table(AuditEntry)} WHERE username = %s"
+    with CaptureQueriesContext(connection) as queries:
+        before = sql.insert_returning(entry, question, ["worker"])
+    assert len(queries) == 1
+    assert entry.pk is not None and AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert before in (0, 1)  # the new row itself may or may not count (SQLite sees it)
+
+    other = AuditEntry(action=AuditAction.LOGIN_FAILED, username="worker", changes={})
+    assert sql.insert_returning(other, question, ["worker"]) >= 1  # the first one counts
+    assert sql.insert_returning(
+        AuditEntry(action=AuditAction.LOGIN_FAILED, username="x", changes={}), question, ["nobody"]
+    ) in (0, False)
