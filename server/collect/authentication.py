@@ -36,6 +36,7 @@ from accounts.lockout import (
     login_user_and_lock,
 )
 from collect.models import DigestNonceUse
+from config import sql
 
 DIGEST_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
 
@@ -80,7 +81,7 @@ def _nonce_count_first_use(nonce: str, nc: int) -> bool:
     request at once cannot both accept it.
     """
     table = connection.ops.quote_name(DigestNonceUse._meta.db_table)
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:  # prepared once it recurs (PostgreSQL)
         cursor.execute(
             f"INSERT INTO {table} (nonce, nc, used_at) VALUES (%s, %s, %s)"
             " ON CONFLICT (nonce, nc) DO NOTHING",

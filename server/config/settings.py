@@ -103,8 +103,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that asks the socket first (config/postgresql).
+    # Django's backend with a health check that asks the socket first and prepared
+    # statements for the submission path's fixed SQL (config/postgresql).
     DATABASES["default"]["ENGINE"] = "config.postgresql"
+    if not env_bool("DATABASE_PREPARED_STATEMENTS", True):  # behind a transaction-mode pooler
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh clone has no var/ yet; SQLite creates the file but not its folder.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

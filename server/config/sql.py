@@ -7,7 +7,8 @@ into instances here, with the same conversions the ORM applies (JSON, decimals, 
 SQLite's booleans). Columns not selected are deferred: reading one loads it, as with
 ``.only()``. New rows are written by insert(), which does what Model.save() does for a new
 row of a plain model, signals included. Statements, column lists and converters are worked
-out once per process and database kind.
+out once per process and database kind; on PostgreSQL they run on cursors that prepare
+them once they recur (cursor()), so the server neither parses nor plans them again.
 """
 
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
@@ -85,10 +88,19 @@ def instance(
     return made, start + len(attnames)
 
 
+def cursor(db: BaseDatabaseWrapper | None = None) -> CursorWrapper:
+    """A cursor for the statements written here: on PostgreSQL one whose statements are
+    prepared once they recur (config.postgresql.DatabaseWrapper.prepared_cursor), elsewhere
+    Django's."""
+    db = db if db is not None else connections[DEFAULT_DB_ALIAS]
+    prepared = getattr(db, "prepared_cursor", None)
+    return prepared() if prepared is not None else db.cursor()
+
+
 def fetch_one(sql: str, params: Sequence[Any]) -> tuple | None:
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    with cursor() as executing:
+        executing.execute(sql, params)
+        return executing.fetchone()
 
 
 @cache
@@ -154,15 +166,15 @@ def _insert(
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     statement, fields = _insert_sql(db.vendor, model, ignore_conflicts, also)
     values = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
-    with transaction.mark_for_rollback_on_error(using), db.cursor() as cursor:
-        cursor.execute(statement, [*values, *params])
+    with transaction.mark_for_rollback_on_error(using), cursor(db) as executing:
+        executing.execute(statement, [*values, *params])
         if meta.db_returning_fields or also is not None:
-            row = cursor.fetchone()
+            row = executing.fetchone()
             if row is None:
                 return None
             for value, field in zip(row, meta.db_returning_fields, strict=False):
                 setattr(obj, field.attname, value)
-        elif cursor.rowcount != 1:
+        elif executing.rowcount != 1:
             return None
         else:
             row = ()
