@@ -32,11 +32,18 @@ class RunResult:
 
     @property
     def results(self) -> pd.DataFrame:
-        return pd.concat([o.results for o in self.outputs.values()], ignore_index=True)
+        return _stacked([o.results for o in self.outputs.values()])
 
     @property
     def basis(self) -> pd.DataFrame:
-        return pd.concat([o.basis for o in self.outputs.values()], ignore_index=True)
+        return _stacked([o.basis for o in self.outputs.values()])
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames one under another; empty ones left out (their all-NA columns would
+    decide the dtypes, which pandas deprecates), one kept when all are empty."""
+    filled = [frame for frame in frames if not frame.empty]
+    return pd.concat(filled or frames[:1], ignore_index=True)
 
 
 def compute(
