@@ -295,10 +295,13 @@ def _send_back_question(submission: Submission) -> tuple[str, list] | None:
         kind, params = "water_body", [submission.form_id, True, submission.water_body_id]
     else:
         return None
-    return _send_back_sql(sql.vendor(), kind), [*_SENT_BACK, *params]
+    return _send_back_sql(sql.vendor(), kind), params
 
 
 _SENT_BACK = sorted(SENT_BACK)
+# The states are written into the statement: with them as parameters PostgreSQL cannot tell
+# how few reviews match and plans the prepared statement anew on every run.
+assert all(state.isidentifier() and state.islower() for state in _SENT_BACK)
 
 
 @cache
@@ -312,7 +315,8 @@ def _send_back_sql(vendor: str, kind: str) -> str:
     return (
         f"EXISTS (SELECT 1 FROM {sql.table(Review)} r"
         f" JOIN {sql.table(Submission)} s ON s.id = r.submission_id"
-        f" WHERE r.state IN ({', '.join(['%s'] * len(_SENT_BACK))}) AND r.redone_by_id IS NULL"
+        f" WHERE r.state IN ({', '.join(repr(str(state)) for state in _SENT_BACK)})"
+        " AND r.redone_by_id IS NULL"
         f" AND {scope})"
     )
 
