@@ -90,23 +90,21 @@ def registry_read(
         facility_rows = facility_rows.filter(pk__in=served_here)
         links = FacilityVillage.objects.filter(facility_id__in=served_here)
         water_rows = water_rows.filter(admin_village__town__code__in=codes)
+    # Tuples (values_list), not dicts: a quarter of a million rows at province scale.
     admin_villages = pd.DataFrame.from_records(
-        [
-            *towns.values("code", "name"),
-            *admins.values("code", "name"),
-        ],
+        [*towns.values_list("code", "name"), *admins.values_list("code", "name")],
         columns=["code", "name"],
     )
 
     villages = pd.DataFrame.from_records(
-        naturals.values(
+        naturals.values_list(
             "code",
             "name",
             "households",
             "households_connected",
             "is_planned_relocation",
             "sewage_mode",
-            admin_village_code=models_f("admin_village__code"),
+            "admin_village__code",
         ),
         columns=[
             "code",
@@ -121,10 +119,10 @@ def registry_read(
     # A facility belongs to the first natural village it serves (lowest code).
     served = (
         pd.DataFrame.from_records(
-            links.values(
-                facility_code=models_f("facility__code"),
-                natural_village_code=models_f("natural_village__code"),
-                admin_village_code=models_f("natural_village__admin_village__code"),
+            links.values_list(
+                "facility__code",
+                "natural_village__code",
+                "natural_village__admin_village__code",
             ),
             columns=["facility_code", "natural_village_code", "admin_village_code"],
         )
@@ -132,18 +130,18 @@ def registry_read(
         .drop_duplicates("facility_code")
     )
     facilities = pd.DataFrame.from_records(
-        facility_rows.values("code", "name", "in_service", "status", "status_date"),
+        facility_rows.values_list("code", "name", "in_service", "status", "status_date"),
         columns=["code", "name", "in_service", "status", "status_date"],
     ).merge(served.rename(columns={"facility_code": "code"}), on="code", how="left")
     water_bodies = pd.DataFrame.from_records(
-        water_rows.values(
+        water_rows.values_list(
             "code",
             "name",
             "stage",
             "stage_date",
             "is_confirmed",
-            admin_village_code=models_f("admin_village__code"),
-            natural_village_code=models_f("natural_village__code"),
+            "admin_village__code",
+            "natural_village__code",
         ),
         columns=[
             "code",
