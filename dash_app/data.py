@@ -572,10 +572,10 @@ def dataset_compute(
     from dataclasses import fields, replace
 
     from etl import extract, tidy
-    from etl.judgements import SEED_JUDGEMENTS, Judgements
+    from etl.judgements import Judgements
     from etl.targets import SEED_TARGETS
 
-    judgements = {**SEED_JUDGEMENTS, **(judgements or {})}
+    judgements = dict(judgements or {})  # Judgements.of adds the seeds of missing codes
     admin_codes = set(places["admin_villages"]["code"])
     tables = tidy.tidy_submissions(raw, dictionary, Judgements.of(judgements))
     tables = replace(

@@ -136,14 +136,16 @@ def judgement_check(code: str, value: Decimal | float | None) -> str:
     return ""
 
 
-def judgement_thresholds_load() -> int:
-    """Create the judgement rows that are missing (edited rows are left alone)."""
+def judgement_thresholds_load(model=None) -> int:
+    """Create the judgement rows that are missing (edited rows are left alone). ``model``:
+    the migration's historical ``JudgementThreshold`` (default the current one)."""
     from indicators.models import JudgementThreshold
 
+    model = model or JudgementThreshold
     created = 0
     for code, value in judged.SEED_JUDGEMENTS.items():
         seed = JUDGEMENT_SEEDS[code]
-        _, was_created = JudgementThreshold.objects.get_or_create(
+        _, was_created = model.objects.get_or_create(
             code=code,
             defaults={
                 "name_zh": seed.name_zh,

@@ -5,24 +5,9 @@ from django.db import migrations, models
 
 def judgements_seed(apps, schema_editor):
     """The ETL's judgement limits as they were constants before this table."""
-    from decimal import Decimal
+    from indicators.thresholds import judgement_thresholds_load
 
-    from etl.judgements import SEED_JUDGEMENTS
-    from indicators.thresholds import JUDGEMENT_SEEDS
-
-    JudgementThreshold = apps.get_model("indicators", "JudgementThreshold")
-    for code, value in SEED_JUDGEMENTS.items():
-        seed = JUDGEMENT_SEEDS[code]
-        JudgementThreshold.objects.get_or_create(
-            code=code,
-            defaults={
-                "name_zh": seed.name_zh,
-                "value": Decimal(str(value)),
-                "unit": seed.unit,
-                "source": seed.source,
-                "note": seed.note,
-            },
-        )
+    judgement_thresholds_load(apps.get_model("indicators", "JudgementThreshold"))
 
 
 class Migration(migrations.Migration):
