@@ -112,8 +112,13 @@ class FormMedia(models.Model):
 
 
 class Submission(models.Model):
+    # No index of its own: (form, instance_id) and (form, is_current) below begin with it.
     form = models.ForeignKey(
-        Form, on_delete=models.PROTECT, related_name="submissions", verbose_name="表单"
+        Form,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name="表单",
+        db_index=False,
     )
     form_version = models.ForeignKey(
         FormVersion, on_delete=models.PROTECT, related_name="submissions", verbose_name="表单版本"
