@@ -16,7 +16,9 @@ What it does, all on loopback:
    (REGISTRY_FOLLOW=worker: publish_indicators --watch brings the registry in line);
    on (REGISTRY_FOLLOW=request, the embedded default) measures the in-request follow-up too.
 4. gunicorn with the same 2 workers serves benchmarks/bare_app.py, which writes the same
-   two rows and the same file with no framework, authentication, parsing or checks.
+   rows (submission, review, audit entry, attachment; taken from what the Django run
+   stored for the same template) and the same file with no framework, authentication,
+   parsing or checks.
 5. Prints throughput, p50/p99 latency, the ratio Django/bare, the client's own CPU per
    request and worker memory; checks that the database holds exactly one row per
    submission sent.
@@ -350,6 +352,54 @@ def count_rows(database_url: str, device_id: str) -> tuple[int, int]:
     return rows[0], rows[1]
 
 
+ROW_COLUMNS = (
+    "answers",
+    "admin_village_id",
+    "natural_village_id",
+    "facility_id",
+    "water_body_id",
+    "client_started_at",
+    "client_ended_at",
+    "attachments_expected",
+    "attachments_complete",
+)
+
+
+def stored_rows(database_url: str, device_id: str) -> dict[str, dict]:
+    """For the bare baseline: per photo name (one per template), the submission row the
+    Django run stored from that template, its instanceID in the answers turned into a
+    placeholder, and the audit entry's fields. The bare endpoint writes these rows with a
+    new instanceID, so both sides write the same data without the bare one parsing it."""
+    import psycopg
+
+    columns = ", ".join(f"s.{c}::text" for c in ROW_COLUMNS)
+    with psycopg.connect(database_url) as conn:
+        found = conn.execute(
+            f"SELECT DISTINCT ON (a.name) a.name, s.instance_id, {columns},"
+            " e.username, host(e.ip), e.action, e.object_type, e.changes::text"
+            " FROM collect_submission s"
+            " JOIN collect_attachment a ON a.submission_id = s.id"
+            " JOIN audit_auditentry e ON e.object_type = 'collect.submission'"
+            " AND e.object_id = s.id::text"
+            " WHERE s.device_id = %s ORDER BY a.name, s.id",
+            (device_id,),
+        ).fetchall()
+    rows = {}
+    for name, instance_id, *values in found:
+        row = dict(zip(ROW_COLUMNS, values[: len(ROW_COLUMNS)], strict=True))
+        username, ip, action, object_type, changes = values[len(ROW_COLUMNS) :]
+        row["answers"] = row["answers"].replace(instance_id, "{instance_id}")
+        row["audit"] = {
+            "username": username,
+            "ip": ip,
+            "action": action,
+            "object_type": object_type,
+            "changes": changes.replace(instance_id, "{instance_id}"),
+        }
+        rows[name] = row
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=10_000)
@@ -426,9 +476,13 @@ def main() -> int:
                 sampler.stopped.set()
                 sampler.join()
             stored, distinct = count_rows(database_url, DEVICE_ID)
+            rows_file = work / "bare_rows.json"
+            rows_file.write_text(json.dumps(stored_rows(database_url, DEVICE_ID)))
 
             bare_env = {
                 **env,
+                "BARE_ROWS": str(rows_file),
+                "BARE_FORM_ID": args.form,
                 "BARE_FORM_PK": ids[0],
                 "BARE_VERSION_PK": ids[1],
                 "BARE_USER_PK": ids[2],
