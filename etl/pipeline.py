@@ -8,6 +8,7 @@ lives here.
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -136,11 +137,16 @@ def database_compute(
     steps.update()
     towns = None if town_codes is None else sorted(set(town_codes))
     steps.set_postfix_str("读取整理后数据")
-    tables = store.tables_read(towns)
-    steps.update()
-    steps.set_postfix_str("读取名录")
-    registry = extract.registry_read(town_codes=towns)
-    steps.update()
+    tables_build = store.tables_fetch(towns)
+    # Building the tables from what was read needs no database and mostly runs in pyarrow
+    # without the GIL: the other core does it while this thread reads the registry.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tables_built = pool.submit(tables_build)
+        del tables_build
+        steps.set_postfix_str("读取名录")
+        registry = extract.registry_read(town_codes=towns)
+        tables = tables_built.result()
+    steps.update(2)
 
     def computed(code: str) -> None:
         steps.set_postfix_str(code)

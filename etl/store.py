@@ -13,7 +13,9 @@ version and its review state.
   the data dictionary or of a judgement limit (判定阈值) rebuilds everything.
 - ``tables_read(town_codes)`` reads the rows that count (current, not rejected, approved
   where the town counts approved submissions only) back into ``tidy.TidyTables``, exactly
-  as ``tidy.tidy_submissions`` returned them.
+  as ``tidy.tidy_submissions`` returned them: from the rows parsed once into a block of
+  typed columns per table and town (``etl.store_blocks``, rebuilt by ``refresh`` where rows
+  changed), or from the CSV lines themselves (``etl.store_lines``) before the first build.
 
 Which submissions count is decided at read time, so a review decision or a town's counting
 rule takes effect without tidying anything again.
@@ -21,21 +23,15 @@ rule takes effect without tidying anything again.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import hashlib
-import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 
-from etl import extract, indicators, schemas, tidy
+from etl import extract, indicators, schemas, store_blocks, store_lines, tidy
 from etl.judgements import Judgements
 
 # Bump when etl.tidy changes what it produces for the same answers: the store is rebuilt.
@@ -98,8 +94,7 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
     from django.utils import timezone
 
     from collect.models import Submission
-    from indicators.models import TidyRow, TidyStoreState
-    from review.models import Review
+    from indicators.models import TidyBlock, TidyRow, TidyStoreState
 
     changes = Changes()
     judgements = judgements_read()
@@ -110,6 +105,7 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
         )
         if state.version != version:
             TidyRow.objects.all().delete()
+            TidyBlock.objects.all().delete()
             state.version, state.last_submission_id, state.last_review_at = version, 0, None
             state.save()
             changes.rebuilt = True
@@ -135,9 +131,9 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
             replaced = Submission.objects.filter(pk__in=ids, replaces__isnull=False).values(
                 "replaces_id"
             )
-            TidyRow.objects.filter(submission_id__in=replaced, is_current=True).update(
-                is_current=False
-            )
+            replaced_rows = TidyRow.objects.filter(submission_id__in=replaced, is_current=True)
+            store_blocks.stale_mark_rows(replaced_rows)
+            replaced_rows.update(is_current=False)
             state.last_submission_id = ids[-1]
             state.save(update_fields=["last_submission_id", "updated_at"])
         changes.tidied += len(ids)
@@ -149,29 +145,40 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
             # Every row was tidied just now with the review state of its submission.
             state.last_review_at = began
             state.save(update_fields=["last_review_at", "updated_at"])
-            return changes
-        # Submissions tidied in this call were read with their current review state.
-        # One read of the decisions (no index on changed_at: each query scans the reviews).
-        reviews = list(
-            Review.objects.filter(
-                submission_id__lte=start, changed_at__gt=state.last_review_at
-            ).values_list("submission_id", "state", "changed_at")
-        )
-        if reviews:
-            latest = max(changed_at for _, _, changed_at in reviews)
-            decided = {pk: review_state for pk, review_state, _ in reviews}
-            rows = TidyRow.objects.filter(submission_id__in=list(decided))
-            changes.towns |= set(rows.values_list("town_code", flat=True).distinct())
-            changes.all_periods = True
-            for review_state in set(decided.values()):
-                ids = [pk for pk, s in decided.items() if s == review_state]
-                for chunk in range(0, len(ids), BATCH):
-                    TidyRow.objects.filter(submission_id__in=ids[chunk : chunk + BATCH]).exclude(
-                        review_state=review_state
-                    ).update(review_state=review_state)
-            state.last_review_at = max(latest, state.last_review_at or latest)
-            state.save(update_fields=["last_review_at", "updated_at"])
+        else:
+            _reviews_follow(state, start, changes)
+        store_blocks.build(FRAMES)
     return changes
+
+
+def _reviews_follow(state, start: int, changes: Changes) -> None:
+    """Copy the review decisions made since the last call onto the rows tidied before
+    (submissions tidied in this call were read with their current review state)."""
+    from indicators.models import TidyRow
+    from review.models import Review
+
+    # One read of the decisions (no index on changed_at: each query scans the reviews).
+    reviews = list(
+        Review.objects.filter(
+            submission_id__lte=start, changed_at__gt=state.last_review_at
+        ).values_list("submission_id", "state", "changed_at")
+    )
+    if not reviews:
+        return
+    latest = max(changed_at for _, _, changed_at in reviews)
+    decided = {pk: review_state for pk, review_state, _ in reviews}
+    rows = TidyRow.objects.filter(submission_id__in=list(decided))
+    changes.towns |= set(rows.values_list("town_code", flat=True).distinct())
+    store_blocks.stale_mark_rows(rows)
+    changes.all_periods = True
+    for review_state in set(decided.values()):
+        ids = [pk for pk, s in decided.items() if s == review_state]
+        for chunk in range(0, len(ids), BATCH):
+            TidyRow.objects.filter(submission_id__in=ids[chunk : chunk + BATCH]).exclude(
+                review_state=review_state
+            ).update(review_state=review_state)
+    state.last_review_at = max(latest, state.last_review_at or latest)
+    state.save(update_fields=["last_review_at", "updated_at"])
 
 
 def _tidy_batch(ids: list[int], judgements: Judgements) -> tuple[set[str], dt.date | None]:
@@ -247,7 +254,10 @@ def _tidy_batch(ids: list[int], judgements: Judgements) -> tuple[set[str], dt.da
             continue
         forms = table["form_id"] if name == "data_quality" else [FRAME_FORMS[name]] * len(table)
         for form_id, instance_id, line in zip(
-            forms, table["instance_id"], _lines(table, list(schema.columns)), strict=True
+            forms,
+            table["instance_id"],
+            store_lines.lines_of(table, list(schema.columns)),
+            strict=True,
         ):
             pk, town, current, state = key[(form_id, instance_id)]
             stored.append((pk, name, town, bool(current), state, line))
@@ -270,27 +280,6 @@ def _earliest(tables: tidy.TidyTables) -> dt.date | None:
     return min(dates).date() if dates else None
 
 
-def _lines(table: pd.DataFrame, columns: list[str]) -> list[str]:
-    """Each row of ``table`` as one CSV line (missing values empty)."""
-    values = {}
-    for column in columns:
-        series = table[column]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            text = series.dt.strftime("%Y-%m-%d %H:%M:%S.%f")
-            values[column] = text.where(series.notna(), None).to_numpy(dtype=object)
-        else:
-            values[column] = series.astype(object).where(series.notna(), None).to_numpy()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    lines = []
-    for row in zip(*(values[c] for c in columns), strict=True):
-        writer.writerow(row)
-        lines.append(buffer.getvalue()[:-1])
-        buffer.seek(0)
-        buffer.truncate()
-    return lines
-
-
 def _rows_write(rows: list[tuple]) -> None:
     from django.db import connection
 
@@ -298,6 +287,7 @@ def _rows_write(rows: list[tuple]) -> None:
 
     if not rows:
         return
+    store_blocks.stale_mark((frame, town) for _, frame, town, *_ in rows)
     if connection.vendor == "postgresql":
         table = TidyRow._meta.db_table
         columns = "submission_id, frame, town_code, is_current, review_state, line"
@@ -330,6 +320,13 @@ def _rows_write(rows: list[tuple]) -> None:
 def tables_read(town_codes: Iterable[str] | None = None) -> tidy.TidyTables:
     """The stored tidy rows that count, as ``tidy.TidyTables`` (of ``town_codes`` only when
     given)."""
+    return tables_fetch(town_codes)()
+
+
+def tables_fetch(town_codes: Iterable[str] | None = None) -> Callable[[], tidy.TidyTables]:
+    """``tables_read`` in two steps: read the stored rows (this call), then build the tables
+    from them (the function returned, which touches no database when the blocks are used:
+    ``pipeline.database_compute`` runs it in a thread while it reads the registry)."""
     from review.models import CountingRule, ReviewPolicy
 
     approved_only = set(
@@ -340,173 +337,24 @@ def tables_read(town_codes: Iterable[str] | None = None) -> tidy.TidyTables:
     towns = None if town_codes is None else sorted(set(town_codes))
     if towns is not None and indicators.TOWN_CODE in towns:
         towns.append("")  # rows of no known town count for the default town, as in _aggregate
-    frames = {
-        name: frame_read(name, schema, towns, approved_only) for name, schema in FRAMES.items()
+    if not store_blocks.usable():  # before the first build: the lines, parsed as they come
+        frames = {
+            name: store_lines.frame_read(name, schema, towns, approved_only)
+            for name, schema in FRAMES.items()
+        }
+        return lambda: tidy.TidyTables(**frames)
+    fetched = {
+        name: store_blocks.frame_fetch(name, schema, towns, approved_only)
+        for name, schema in FRAMES.items()
     }
-    return tidy.TidyTables(**frames)
 
+    def tables() -> tidy.TidyTables:
+        frames = {}
+        for name in list(fetched):
+            frames[name] = fetched.pop(name)()  # each table's blocks released once built
+        return tidy.TidyTables(**frames)
 
-def counting_sql(town_codes: list[str] | None, approved_only: set[str]) -> tuple[str, list]:
-    """The WHERE clause of the rows that count (``tidy.submissions_that_count``'s rule)."""
-    where = ["frame = %s", "is_current", "review_state <> %s"]
-    params: list = ["rejected"]
-    if approved_only:
-        marks = ", ".join(["%s"] * len(approved_only))
-        where.append(f"(town_code NOT IN ({marks}) OR review_state = %s)")
-        params += [*sorted(approved_only), "approved"]
-    if town_codes is not None:
-        if not town_codes:
-            where.append("1 = 0")
-        else:
-            where.append(f"town_code IN ({', '.join(['%s'] * len(town_codes))})")
-            params += town_codes
-    return " AND ".join(where), params
-
-
-def frame_read(
-    name: str, schema, town_codes: list[str] | None, approved_only: set[str]
-) -> pd.DataFrame:
-    """The stored rows of frame ``name`` that count, as a frame of ``schema``."""
-    data, rows = _lines_fetch(name, town_codes, approved_only)
-    if not rows:
-        return schemas.empty(schema)
-    # A stored text with a line break (quoted in its CSV line) needs the slower parser mode.
-    table = _csv_table(data, schema, breaks=data.count(b"\n") != rows or b"\r" in data)
-    del data  # the text goes before the frame is built (a quarter GB at province scale)
-    return _table_frame(table, schema)
-
-
-def _lines_fetch(
-    name: str, town_codes: list[str] | None, approved_only: set[str]
-) -> tuple[bytes, int]:
-    """The CSV lines of the rows that count, in submission order, as one UTF-8 text, each
-    ended by a newline, and their number. PostgreSQL hands them out with one ``COPY … TO
-    STDOUT``; elsewhere they are fetched and joined."""
-    from django.db import connection
-
-    from indicators.models import TidyRow
-
-    where, params = counting_sql(town_codes, approved_only)
-    sql = f'SELECT line FROM "{TidyRow._meta.db_table}" WHERE {where} ORDER BY submission_id, id'
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        rows = 0
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", [name, *params]) as copy,
-        ):
-            for block in copy:
-                buffer.write(block)
-        data = buffer.getvalue()
-        rows = data.count(b"\n")  # COPY escapes the line breaks inside a value
-        return _copy_unescape(data), rows
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [name, *params])
-        lines = [row[0] for row in cursor.fetchall()]
-    return "".join(line + "\n" for line in lines).encode(), len(lines)
-
-
-# COPY's text format escapes these with a backslash (and never writes octal or hex escapes).
-_COPY_ESCAPES = {
-    b"\\": b"\\",
-    b"n": b"\n",
-    b"r": b"\r",
-    b"t": b"\t",
-    b"b": b"\b",
-    b"f": b"\f",
-    b"v": b"\v",
-}
-_COPY_ESCAPE = re.compile(rb"\\(.)", re.DOTALL)
-
-
-def _copy_unescape(data: bytes) -> bytes:
-    """COPY's text output back to the stored text."""
-    if b"\\" not in data:
-        return data
-    return _COPY_ESCAPE.sub(lambda match: _COPY_ESCAPES[match.group(1)], data)
-
-
-def _arrow_type(name: str, kind: str) -> pa.DataType:
-    if kind.startswith("datetime64"):
-        return pa.timestamp("ns")
-    if kind in ("float64", "float"):
-        return pa.float64()
-    if kind in ("Int64", "int64", "int"):
-        return pa.int64()
-    if kind in ("boolean", "bool"):
-        return pa.bool_()
-    if name == "instance_id":
-        return pa.string()  # one per submission: nothing to share
-    # Other text columns as dictionaries: a million rows of "ok"/"fail" then share a few
-    # string objects instead of holding a million each.
-    return pa.dictionary(pa.int32(), pa.string())
-
-
-def lines_parse(data: bytes, schema, *, breaks: bool = True) -> pd.DataFrame:
-    """CSV lines written by ``_lines`` (UTF-8, one row each ended by a newline, missing
-    values empty) as a frame of ``schema``'s dtypes. ``breaks``: some quoted value holds a
-    line break."""
-    return _table_frame(_csv_table(data, schema, breaks=breaks), schema)
-
-
-def _csv_table(data: bytes, schema, *, breaks: bool) -> pa.Table:
-    """pyarrow's CSV reader with the column types given (the rows were valid when stored, so
-    no element-wise check is repeated). Floats are parsed with correct rounding, so they come
-    back exactly as written (``repr``)."""
-    kinds = {name: str(column.dtype) for name, column in schema.columns.items()}
-    return pa_csv.read_csv(
-        io.BytesIO(data),
-        read_options=pa_csv.ReadOptions(column_names=list(kinds), block_size=1 << 24),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=breaks),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={name: _arrow_type(name, kind) for name, kind in kinds.items()},
-            null_values=[""],
-            true_values=["True"],
-            false_values=["False"],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
-
-
-def _table_frame(table: pa.Table, schema) -> pd.DataFrame:
-    """The arrow table as a frame of ``schema``'s dtypes, each arrow column released once
-    converted."""
-    columns = {}
-    for name, column in schema.columns.items():
-        kind = str(column.dtype)
-        values = table.column(name)
-        table = table.drop_columns([name])
-        if kind == "Int64":
-            columns[name] = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-        elif kind == "boolean":
-            columns[name] = values.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
-        elif kind == "bool":
-            columns[name] = values.fill_null(False).to_numpy()
-        elif kind in ("int64", "int"):
-            columns[name] = values.fill_null(0).to_numpy().astype(np.int64)
-        elif isinstance(values.type, pa.DictionaryType):
-            columns[name] = _dictionary_text(values)
-        elif pa.types.is_string(values.type):
-            text = values.to_numpy(zero_copy_only=False)
-            if values.null_count:
-                text[pd.isna(text)] = None
-            columns[name] = text
-        else:
-            columns[name] = values.to_pandas()
-        del values
-    return pd.DataFrame(columns)
-
-
-def _dictionary_text(values: pa.ChunkedArray) -> np.ndarray:
-    """A dictionary-encoded text column as an object array whose equal texts are one shared
-    string object; None where missing."""
-    if not values.num_chunks:
-        return np.empty(0, dtype=object)
-    values = values.unify_dictionaries()  # one dictionary for every chunk
-    words = np.array([*values.chunks[0].dictionary.to_pylist(), None], dtype=object)
-    codes = pa.chunked_array([chunk.indices for chunk in values.chunks]).fill_null(-1)
-    return words[codes.to_numpy()]  # -1 (missing) takes the None at the end
+    return tables
 
 
 def store_size() -> int:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from etl import schemas
+from etl.frames import columns_frame
 
 TOWN_CODE = "320404116"  # 邹区镇 [S1]
 
@@ -305,7 +306,7 @@ def _aggregate(
     # Columns of a few distinct texts as categoricals (one byte a row, and not part of the
     # text block pandas stacks); ``results``/``rows_for`` turn them back into text.
     constant = np.zeros(len(order), dtype=np.int8)
-    out = _frame(
+    out = columns_frame(
         {
             "code": _categorical(constant, [indicator.code]),
             "name_zh": _categorical(constant, [indicator.name_zh]),
@@ -332,24 +333,6 @@ def _aggregate(
         town_details=town_extra,
         members=_Members(record_ids=record_ids, levels=tuple(members)),
     )
-
-
-def _frame(columns: dict) -> pd.DataFrame:
-    """A frame over these equal-length arrays without stacking the columns of each dtype
-    into 2-D blocks (``pd.DataFrame`` copies every column once more to do that: hundreds of
-    MB at province scale, at the moment memory peaks). pandas consolidates later, one
-    operation at a time, where it needs to."""
-    arrays = list(columns.values())
-    size = len(arrays[0]) if arrays else 0
-    try:
-        from pandas.core.internals.construction import arrays_to_mgr
-
-        manager = arrays_to_mgr(
-            arrays, pd.Index(list(columns)), pd.RangeIndex(size), typ="block", consolidate=False
-        )
-        return pd.DataFrame._from_mgr(manager, axes=manager.axes)
-    except (ImportError, TypeError, ValueError, AttributeError):  # another pandas
-        return pd.DataFrame(columns)
 
 
 def _categorical(codes: np.ndarray, categories) -> pd.Categorical | np.ndarray:

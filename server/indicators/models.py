@@ -183,6 +183,9 @@ class TidyStoreState(models.Model):
     version = models.CharField("整理规则版本", max_length=64)
     last_submission_id = models.BigIntegerField("已整理到的提交ID", default=0)
     last_review_at = models.DateTimeField("已跟随的审核时间", null=True, blank=True)
+    # The format of the ``TidyBlock`` rows built (``etl.store_blocks.FORMAT``); another
+    # format, or none yet, builds them all again from the rows.
+    blocks_format = models.CharField("列块格式", max_length=16, blank=True, default="")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -191,3 +194,28 @@ class TidyStoreState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ≤ #{self.last_submission_id}"
+
+
+class TidyBlock(models.Model):
+    """The ``TidyRow`` rows of one tidy table and one town, parsed once into typed columns
+    (an Arrow IPC stream, with each row's submission, id, ``is_current`` and
+    ``review_state``), so a full recompute reads a few thousand blocks instead of parsing a
+    million CSV lines (``etl.store_blocks``). ``data`` is empty (NULL) while the town's rows
+    have changed since the block was built; ``etl.store.refresh`` builds it again, and
+    readers take such a town's rows from ``TidyRow``.
+    """
+
+    frame = models.CharField("表", max_length=24)
+    town_code = models.CharField("镇代码", max_length=9, blank=True)
+    data = models.BinaryField("列数据(Arrow)", null=True, blank=True)
+    rows = models.IntegerField("行数", default=0)
+
+    class Meta:
+        verbose_name = "整理后数据列块"
+        verbose_name_plural = "整理后数据列块"
+        constraints = [
+            models.UniqueConstraint(fields=["frame", "town_code"], name="tidy_block_frame_town")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frame} {self.town_code or '-'} ({self.rows})"

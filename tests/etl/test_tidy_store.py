@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import extract, schemas, store, tidy
+from etl import extract, schemas, store, store_blocks, store_lines, tidy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import province
@@ -28,9 +28,9 @@ AWKWARD_TEXTS = [
 
 
 def stored_and_read(frame: pd.DataFrame, schema) -> pd.DataFrame:
-    lines = store._lines(frame, list(schema.columns))
+    lines = store_lines.lines_of(frame, list(schema.columns))
     data = "".join(line + "\n" for line in lines).encode()
-    return store.lines_parse(data, schema, breaks=True)
+    return store_lines.lines_parse(data, schema, breaks=True)
 
 
 def test_every_dtype_comes_back_as_written():
@@ -105,8 +105,8 @@ def test_copy_escapes_are_undone():
         .replace("\x0c", "\\f")
         .replace("\x0b", "\\v")
     )
-    assert store._copy_unescape(escaped.encode()) == text.encode()
-    assert store._copy_unescape(b"plain,line\n") == b"plain,line\n"
+    assert store_lines.copy_unescape(escaped.encode()) == text.encode()
+    assert store_lines.copy_unescape(b"plain,line\n") == b"plain,line\n"
 
 
 def ordered(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -155,3 +155,82 @@ def test_an_empty_frame_is_what_validating_no_rows_gives(name):
     schema = store.FRAMES[name]
     validated = schema.validate(pd.DataFrame({column: [] for column in schema.columns}))
     pd.testing.assert_frame_equal(schemas.empty(schema), validated)
+
+
+def lines_and_blocks_agree(towns: list[str] | None = None) -> None:
+    """Every table read from the blocks is what the CSV lines give, row for row."""
+    from review.models import CountingRule, ReviewPolicy
+
+    approved_only = set(
+        ReviewPolicy.objects.filter(counting=CountingRule.APPROVED_ONLY).values_list(
+            "town__code", flat=True
+        )
+    )
+    for name, schema in store.FRAMES.items():
+        pd.testing.assert_frame_equal(
+            store_blocks.frame_fetch(name, schema, towns, approved_only)(),
+            store_lines.frame_read(name, schema, towns, approved_only),
+            obj=name,
+        )
+
+
+@pytest.mark.django_db
+def test_the_blocks_follow_edits_review_decisions_and_deletions():
+    """The typed blocks give exactly the rows the lines give, in the same order: after the
+    first build, while a town's block is empty (read from its rows), and after an edit, a
+    rejection, a town counting approved submissions only and a deleted submission."""
+    from django.utils import timezone
+
+    from collect.models import Submission
+    from indicators.models import TidyBlock
+    from registry.models import Town
+    from review.models import CountingRule, Review, ReviewPolicy
+
+    province.province_generate(scale=0.001, seed=11)
+    store.refresh()
+    assert store_blocks.usable()
+    assert not TidyBlock.objects.filter(data__isnull=True).exists()
+    towns = sorted(TidyBlock.objects.values_list("town_code", flat=True).distinct())
+    lines_and_blocks_agree()
+    lines_and_blocks_agree(towns[:1])
+    lines_and_blocks_agree([])
+
+    store_blocks.stale_mark(("inspections", town) for town in towns[:2])
+    assert TidyBlock.objects.filter(data__isnull=True).count() == 2
+    lines_and_blocks_agree()
+
+    inspections = Submission.objects.filter(form__form_id="sewage_facility_inspection")
+    first, second, fourth = inspections.order_by("pk")[:3]
+    third = next(s for s in inspections.order_by("-pk") if town_of(s) != town_of(first))
+    Submission.objects.filter(pk=first.pk).update(is_current=False)
+    edit = Submission.objects.get(pk=first.pk)
+    edit.pk, edit.instance_id, edit.replaces_id, edit.is_current = None, "uuid:edit", first.pk, True
+    edit.save()
+    for submission, state in ((second, "rejected"), (third, "approved")):
+        Review.objects.update_or_create(
+            submission=submission, defaults={"state": state, "changed_at": timezone.now()}
+        )
+    town = Town.objects.get(code=town_of(third))
+    ReviewPolicy.objects.update_or_create(
+        town=town, defaults={"counting": CountingRule.APPROVED_ONLY}
+    )
+    fourth.delete()
+    assert TidyBlock.objects.filter(data__isnull=True).exists()  # the deleted one's
+    lines_and_blocks_agree()
+    changes = store.refresh()
+    assert changes.tidied == 1
+    assert not TidyBlock.objects.filter(data__isnull=True).exists()
+    lines_and_blocks_agree()
+    read = store.tables_read()
+    ids = set(read.inspections["instance_id"])
+    assert "uuid:edit" in ids and first.instance_id not in ids
+    assert second.instance_id not in ids and fourth.instance_id not in ids
+    assert third.instance_id in ids
+    counted = read.inspections.loc[read.inspections["admin_village_code"].str[:9] == town.code]
+    assert counted["instance_id"].tolist() == [third.instance_id]
+
+
+def town_of(submission) -> str:
+    from indicators.models import TidyRow
+
+    return TidyRow.objects.filter(submission=submission).values_list("town_code", flat=True)[0]
