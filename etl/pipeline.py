@@ -16,7 +16,7 @@ from typing import BinaryIO
 import pandas as pd
 from tqdm import tqdm
 
-from etl import extract, indicators, ledgers, raw_exports, tidy, workbooks
+from etl import extract, indicators, ledgers, memory, raw_exports, tidy, workbooks
 from etl.extract import Registry
 from etl.judgements import Judgements
 
@@ -146,6 +146,7 @@ def database_compute(
         steps.set_postfix_str("读取名录")
         registry = extract.registry_read(town_codes=towns)
         tables = tables_built.result()
+    memory.release()  # the blocks and their decoding: ~0.2 GB of freed pages
     steps.update(2)
 
     def computed(code: str) -> None:

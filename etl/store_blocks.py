@@ -137,17 +137,17 @@ def rows_tables(frame: str, schema, towns: list[str]) -> dict[str, pa.Table]:
     return out
 
 
-def counting(table: pa.Table, approved_only: pa.Array | bool) -> pa.Table:
-    """The rows of ``table`` (blocks' rows) that count: current, not rejected, and approved
-    where their town counts approved submissions only (``approved_only``, per row or for
-    all): ``store_lines.counting_sql``'s rule."""
+def counting(table: pa.Table, approved_only: np.ndarray) -> np.ndarray:
+    """Which rows of ``table`` (blocks' rows) count: current, not rejected, and approved
+    where their town counts approved submissions only (``approved_only``, per row):
+    ``store_lines.counting_sql``'s rule."""
     state = table.column("review_state")
     keep = pc.and_(table.column("is_current"), pc.not_equal(state, "rejected"))
-    if approved_only is True:
-        keep = pc.and_(keep, pc.equal(state, "approved"))
-    elif approved_only is not False:
-        keep = pc.and_(keep, pc.or_(pc.invert(approved_only), pc.equal(state, "approved")))
-    return table.filter(keep)
+    keep = keep.to_numpy(zero_copy_only=False)
+    if approved_only.any():
+        approved = pc.equal(state, "approved").to_numpy(zero_copy_only=False)
+        keep &= ~approved_only | approved
+    return keep
 
 
 def frame_fetch(
@@ -177,23 +177,34 @@ def frame_fetch(
 def _frame(
     schema, blocks: list[tuple[str, bytes]], parsed: dict[str, pa.Table], approved_only: set[str]
 ) -> pd.DataFrame:
+    """The frame of the rows that count among the encoded ``blocks`` and the ``parsed``
+    rows of towns without a block (both emptied: called once)."""
     towns = [town for town, _ in blocks] + list(parsed)
     tables = [_ipc_table(data) for _, data in blocks] + list(parsed.values())
+    blocks.clear()  # the encoded blocks go once decoded
+    parsed.clear()
     if not tables:
         return schemas.empty(schema)
-    # One pass over all the blocks: which rows count (each town's counting rule), then the
-    # rows in submission and row order.
     approved = np.repeat([town in approved_only for town in towns], [t.num_rows for t in tables])
     table = pa.concat_tables(tables)
     del tables
-    table = counting(table, pa.array(approved, pa.bool_()) if approved.any() else False)
-    if not table.num_rows:
+    # The positions of the rows that count, in submission and row order: each column is
+    # taken in that order as it is converted, with no filtered or sorted copy of the table.
+    kept = np.flatnonzero(counting(table, approved))
+    if not len(kept):
         return schemas.empty(schema)
-    order = pc.sort_indices(
-        table, sort_keys=[("submission_id", "ascending"), ("row_id", "ascending")]
+    keys = pa.table(
+        {
+            "submission_id": table.column("submission_id").to_numpy()[kept],
+            "row_id": table.column("row_id").to_numpy()[kept],
+        }
     )
-    table = table.drop_columns(META).unify_dictionaries().take(order)
-    return store_lines.table_frame(table, schema)
+    order = kept[
+        pc.sort_indices(
+            keys, sort_keys=[("submission_id", "ascending"), ("row_id", "ascending")]
+        ).to_numpy()
+    ]
+    return store_lines.table_frame(table.drop_columns(META), schema, order=order)
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:

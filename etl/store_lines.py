@@ -165,14 +165,20 @@ def csv_table(data: bytes, schema, *, breaks: bool) -> pa.Table:
     )
 
 
-def table_frame(table: pa.Table, schema) -> pd.DataFrame:
+def table_frame(table: pa.Table, schema, *, order: np.ndarray | None = None) -> pd.DataFrame:
     """The arrow table as a frame of ``schema``'s dtypes, each arrow column released once
-    converted."""
+    converted; with ``order``, the rows at those positions, in that order (each column
+    taken as it is converted)."""
     columns = {}
     for name, column in schema.columns.items():
         kind = str(column.dtype)
         values = table.column(name)
         table = table.drop_columns([name])
+        if isinstance(values.type, pa.DictionaryType):
+            columns[name] = _dictionary_text(values, order)
+            continue
+        if order is not None:
+            values = values.take(order)
         if kind == "Int64":
             columns[name] = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         elif kind == "boolean":
@@ -181,8 +187,6 @@ def table_frame(table: pa.Table, schema) -> pd.DataFrame:
             columns[name] = values.fill_null(False).to_numpy()
         elif kind in ("int64", "int"):
             columns[name] = values.fill_null(0).to_numpy().astype(np.int64)
-        elif isinstance(values.type, pa.DictionaryType):
-            columns[name] = _dictionary_text(values)
         elif pa.types.is_string(values.type):
             text = values.to_numpy(zero_copy_only=False)
             if values.null_count:
@@ -194,12 +198,15 @@ def table_frame(table: pa.Table, schema) -> pd.DataFrame:
     return columns_frame(columns)
 
 
-def _dictionary_text(values: pa.ChunkedArray) -> np.ndarray:
+def _dictionary_text(values: pa.ChunkedArray, order: np.ndarray | None = None) -> np.ndarray:
     """A dictionary-encoded text column as an object array whose equal texts are one shared
-    string object; None where missing."""
+    string object; None where missing. With ``order``, the rows at those positions."""
     if not values.num_chunks:
         return np.empty(0, dtype=object)
     values = values.unify_dictionaries()  # one dictionary for every chunk
     words = np.array([*values.chunks[0].dictionary.to_pylist(), None], dtype=object)
     codes = pa.chunked_array([chunk.indices for chunk in values.chunks]).fill_null(-1)
-    return words[codes.to_numpy()]  # -1 (missing) takes the None at the end
+    codes = codes.to_numpy()
+    if order is not None:
+        codes = codes[order]
+    return words[codes]  # -1 (missing) takes the None at the end
