@@ -112,9 +112,11 @@ def database_compute(
     targets: pd.DataFrame | Mapping[str, float],
     progress: bool = False,
     town_codes: Iterable[str] | None = None,
+    refresh: bool = True,
 ) -> RunResult:
-    """Bring the tidy store up to date (``etl.store.refresh``), read its rows that count and
-    the registry (of ``town_codes`` only when given) and compute every indicator."""
+    """Bring the tidy store up to date (``etl.store.refresh``; not with ``refresh=False``,
+    when the caller just did), read its rows that count and the registry (of ``town_codes``
+    only when given) and compute every indicator."""
     extract.django_setup()
     from etl import store
 
@@ -131,7 +133,10 @@ def database_compute(
         if batches is not None:
             batches.update(done - batches.n)
 
-    store.refresh(progress=tidied)
+    # Only a read of every town builds the column blocks emptied by changes (a few towns
+    # read the rows of theirs from the lines as fast).
+    if refresh:
+        store.refresh(progress=tidied, build_blocks=town_codes is None)
     if batches is not None:
         batches.close()
     steps.update()

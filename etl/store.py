@@ -85,10 +85,16 @@ def _dictionary(version: str) -> pd.DataFrame:
     return extract.data_dictionary_read()
 
 
-def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
+def refresh(
+    *, progress: Callable[[int, int], None] | None = None, build_blocks: bool = True
+) -> Changes:
     """Bring the tidy rows up to date with the submissions (see the module). Works in
     batches of ``BATCH`` submissions, each in its own transaction with the watermark, so an
-    interrupted rebuild resumes where it stopped; concurrent callers wait for each other."""
+    interrupted rebuild resumes where it stopped; concurrent callers wait for each other.
+
+    ``build_blocks``: rebuild the column blocks emptied by the changes (``blocks_build``).
+    An incremental publish leaves that out: its few towns read their rows from the lines
+    as fast, and the blocks are built by the next full read or the publisher's idle pass."""
     from django.db import transaction
     from django.db.models import Max
     from django.utils import timezone
@@ -147,8 +153,21 @@ def refresh(*, progress: Callable[[int, int], None] | None = None) -> Changes:
             state.save(update_fields=["last_review_at", "updated_at"])
         else:
             _reviews_follow(state, start, changes)
-        store_blocks.build(FRAMES)
+    if build_blocks:
+        blocks_build()
     return changes
+
+
+def blocks_build() -> int:
+    """Rebuild the column blocks emptied since they were built (``etl.store_blocks``);
+    returns how many were built."""
+    from django.db import transaction
+
+    from indicators.models import TidyStoreState
+
+    with transaction.atomic():
+        TidyStoreState.objects.select_for_update().get_or_create(pk=1)
+        return store_blocks.build(FRAMES)
 
 
 def _reviews_follow(state, start: int, changes: Changes) -> None:
@@ -167,16 +186,23 @@ def _reviews_follow(state, start: int, changes: Changes) -> None:
         return
     latest = max(changed_at for _, _, changed_at in reviews)
     decided = {pk: review_state for pk, review_state, _ in reviews}
-    rows = TidyRow.objects.filter(submission_id__in=list(decided))
-    changes.towns |= set(rows.values_list("town_code", flat=True).distinct())
-    store_blocks.stale_mark_rows(rows)
-    changes.all_periods = True
+    # Only rows whose state changes count as changes (the decisions of submissions tidied
+    # in the previous call were read with them, and are found here once more).
+    changed: set[tuple[str, str]] = set()
     for review_state in set(decided.values()):
         ids = [pk for pk, s in decided.items() if s == review_state]
         for chunk in range(0, len(ids), BATCH):
-            TidyRow.objects.filter(submission_id__in=ids[chunk : chunk + BATCH]).exclude(
+            changing = TidyRow.objects.filter(submission_id__in=ids[chunk : chunk + BATCH]).exclude(
                 review_state=review_state
-            ).update(review_state=review_state)
+            )
+            pairs = set(changing.order_by().values_list("frame", "town_code").distinct())
+            if pairs:
+                store_blocks.stale_mark(pairs)
+                changing.update(review_state=review_state)
+                changed |= pairs
+    if changed:
+        changes.towns |= {town for _, town in changed}
+        changes.all_periods = True
     state.last_review_at = max(latest, state.last_review_at or latest)
     state.save(update_fields=["last_review_at", "updated_at"])
 

@@ -75,15 +75,35 @@ def build(frames: dict[str, object]) -> int:
         for start in range(0, len(towns), TOWNS_PER_BUILD):
             chunk = towns[start : start + TOWNS_PER_BUILD]
             tables = rows_tables(frame, frames[frame], chunk)
-            for town in chunk:
-                blocks = TidyBlock.objects.filter(frame=frame, town_code=town)
-                table = tables.get(town)
-                if table is None:
-                    blocks.delete()
-                    continue
-                blocks.update(data=_ipc_bytes(table), rows=table.num_rows)
-                built += 1
+            gone = [town for town in chunk if town not in tables]
+            TidyBlock.objects.filter(frame=frame, town_code__in=gone).delete()
+            _blocks_write(
+                [(_ipc_bytes(table), table.num_rows, frame, town) for town, table in tables.items()]
+            )
+            built += len(tables)
     return built
+
+
+def _blocks_write(blocks: list[tuple[bytes, int, str, str]]) -> None:
+    """Store built blocks ``(data, rows, frame, town_code)``; on PostgreSQL in one pipeline
+    with the data as binary parameters (not as hex text in the statement)."""
+    from django.db import connection
+
+    from indicators.models import TidyBlock
+
+    sql = (
+        f'UPDATE "{TidyBlock._meta.db_table}" SET data = %s, rows = %s '
+        "WHERE frame = %s AND town_code = %s"
+    )
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:  # Django's bind client-side
+            cursor.executemany(sql, blocks)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, blocks)
 
 
 def usable() -> bool:

@@ -227,12 +227,14 @@ def indicators_publish(
     progress: bool = False,
     towns: Iterable[str] | None = None,
     since: dt.date | None = None,
+    refresh: bool = True,
 ) -> PublishSummary:
     """Recompute every indicator from the database up to ``as_of`` with the table's targets
     and store the results, replacing the previous ones: every period from ``first_year``,
     or only the periods of ``years`` (a quicker partial publish; other periods keep their
     stored values); every town, or only ``towns``; with ``since``, only the periods that end
-    on or after it.
+    on or after it. ``refresh=False``: the caller has just refreshed the tidy store (a
+    second refresh could tidy other towns' new submissions, which no one would publish).
 
     Towns are computed and stored ``TOWNS_PER_CHUNK`` at a time, so memory stays bounded at
     province scale (one town's values never depend on another's)."""
@@ -261,6 +263,7 @@ def indicators_publish(
             targets=targets,
             progress=progress and len(chunks) == 1,
             town_codes=chunk,
+            refresh=refresh,
         )
         count += indicator_snapshots_store(
             result=result,
@@ -300,17 +303,20 @@ def indicators_publish_changes(
     ``None`` when nothing changed; everything after a rebuild of the tidy store."""
     from etl import store
 
-    changes = store.refresh()
+    changes = store.refresh(build_blocks=False)  # the changed towns read their lines
     if changes.rebuilt:  # new rules or judgement limits: the registry's states follow too
         from registry.services import registry_state_recompute
 
         registry_state_recompute(everything=True)
         return indicators_publish(as_of=as_of, first_year=first_year)
     if not changes.towns:
+        store.blocks_build()  # an idle pass: the blocks emptied by earlier changes
         return None
     # A review decision (date unknown here) or a late record of an earlier year: the whole
     # current year; the quiet full publish of --watch takes care of the earlier years.
     since = changes.since
     if changes.all_periods or since is None or since.year != as_of.year:
         since = None
-    return indicators_publish(as_of=as_of, years=[as_of.year], towns=changes.towns, since=since)
+    return indicators_publish(
+        as_of=as_of, years=[as_of.year], towns=changes.towns, since=since, refresh=False
+    )

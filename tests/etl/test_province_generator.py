@@ -79,7 +79,7 @@ def pipeline_accepts_everything(generated) -> None:
 
 
 def new_submissions_republish_their_town(generated) -> None:
-    from indicators.models import IndicatorSnapshot
+    from indicators.models import IndicatorSnapshot, TidyBlock
     from indicators.services import indicators_publish, indicators_publish_changes
 
     as_of = dt.date(2025, 12, 31)
@@ -96,6 +96,11 @@ def new_submissions_republish_their_town(generated) -> None:
     assert indicators_publish_changes(as_of=as_of) is not None
     assert snapshot(first).numerator > before.numerator  # 16 of the 20 are normal
     assert snapshot(second).computed_at == untouched.computed_at
+    # The changed town's column blocks wait (its rows were read from the lines); the
+    # publisher's next pass with nothing new builds them.
+    assert TidyBlock.objects.filter(town_code=first, data__isnull=True).exists()
+    assert indicators_publish_changes(as_of=as_of) is None
+    assert not TidyBlock.objects.filter(data__isnull=True).exists()
     assert store.refresh().tidied == 0
 
 
