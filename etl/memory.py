@@ -7,6 +7,10 @@ it, and pyarrow's allocator keeps freed pages for reuse: measured at province sc
 indicator left ~250-300 MB of such pages behind (T1: +824 MB of RSS for 520 MB of results),
 so the peak RSS grew with every step. ``release()`` returns them: ``malloc_trim`` (glibc)
 and pyarrow's ``release_unused``. A no-op where either is missing.
+
+It is not free: pages given back are faulted in again by the next allocations (about a
+second of a province-scale recompute when released after every step), so the pipeline
+releases only before its peak (after the read, and between T1 and T2).
 """
 
 import ctypes

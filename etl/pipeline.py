@@ -151,7 +151,7 @@ def database_compute(
         steps.set_postfix_str("读取名录")
         registry = extract.registry_read(town_codes=towns)
         tables = tables_built.result()
-    memory.release()  # the blocks and their decoding: ~0.2 GB of freed pages
+    memory.release()  # the blocks and their decoding: ~0.2 GB of freed pages (etl.memory)
     steps.update(2)
 
     def computed(code: str) -> None:

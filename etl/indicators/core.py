@@ -618,13 +618,15 @@ def _empty_slots(
     events: pd.DataFrame, key: str, size: int, columns: Iterable[str] | None = None
 ) -> dict[str, np.ndarray]:
     """Missing values for ``size`` slots of each column of ``events`` but ``key`` (of
-    ``columns`` only when given)."""
+    ``columns`` only when given): NaT for dates, NaN for floats, else None."""
     out: dict[str, np.ndarray] = {}
     for c in events.columns if columns is None else columns:
         if c == key:
             continue
         if pd.api.types.is_datetime64_any_dtype(events[c]):
             out[c] = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
+        elif events[c].dtype == np.float64:
+            out[c] = np.full(size, np.nan)
         else:
             out[c] = np.full(size, None, dtype=object)
     return out

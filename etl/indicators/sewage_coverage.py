@@ -55,9 +55,12 @@ def sewage_coverage(
                 "submitted_at",
                 "instance_id",
                 "sewage_mode",
-                "households_connected",
             ]
-        ].assign(is_submission=1),
+        ].assign(
+            # as floats (missing: NaN): the slots below are then floats, not objects
+            households_connected=surveys["households_connected"].astype(float),
+            is_submission=1,
+        ),
         "natural_village_code",
     )
     latest = _latest_until(
@@ -70,8 +73,7 @@ def sewage_coverage(
     repeat = len(windows)
     mode = pd.Series(latest["sewage_mode"], dtype=object)
     mode = mode.where(mode.notna(), np.tile(counted["sewage_mode"].to_numpy(dtype=object), repeat))
-    connected = pd.to_numeric(pd.Series(latest["households_connected"], dtype=object))
-    connected = connected.astype(float).fillna(
+    connected = pd.Series(latest["households_connected"]).fillna(
         pd.Series(np.tile(counted["households_connected"].to_numpy(dtype=float), repeat))
     )
     parts = [
