@@ -9,9 +9,12 @@ they do on the lines, and the rows come back in the same order (submission, row 
 
 The blocks follow the rows: whatever changes a town's rows of a table (new rows, an edit
 replacing a version, a review decision, a deleted submission) empties its block in the same
-transaction (``stale_mark``), and ``etl.store.refresh`` builds the emptied blocks again at its
-end (``build``). A reader takes the rows of a town whose block is empty from ``TidyRow``,
-parsed the same way, so a block being rebuilt never changes what is read.
+transaction (``stale_mark``), and ``etl.store.blocks_build`` builds the emptied blocks again
+(``build``): at the end of ``etl.store.refresh`` unless told not to (the incremental publish,
+whose few towns read their lines as fast), before a read of every town, and in the
+publisher's pass that finds nothing new. A reader takes the rows of a town whose block is
+empty from ``TidyRow``, parsed the same way, so a block being rebuilt never changes what is
+read.
 """
 
 from __future__ import annotations
