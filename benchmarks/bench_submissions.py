@@ -249,9 +249,22 @@ class Digest:
 
 
 def run_load(
-    port: int, total: int, clients: int, templates: list[tuple[bytes, str, str]], *, digest: bool
+    port: int,
+    total: int,
+    clients: int,
+    templates: list[tuple[bytes, str, str]],
+    *,
+    digest: bool,
+    keep_alive: bool = False,
 ) -> dict:
-    """POST `total` new submissions from `clients` threads; latencies in seconds."""
+    """POST `total` new submissions from `clients` threads; latencies in seconds.
+
+    Without ``keep_alive`` every request comes on a new connection, as nginx sends them to
+    gunicorn in the deployment (deploy/nginx.conf keeps no upstream connections), so each
+    is accepted by whichever worker is free. With it the clients keep their connections, as
+    Collect does with a server it talks to directly; a gthread worker keeps every
+    connection it accepts, and the first worker awake may take all of them and leave the
+    other idle (half the throughput in 7 of 13 such runs on 2026-11-30)."""
     photo = random.Random(7).randbytes(PHOTO_BYTES)
     boundary = uuid.uuid4().hex
     latencies: list[float] = []
@@ -293,6 +306,8 @@ def run_load(
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
                 "X-OpenRosa-Version": "1.0",
             }
+            if not keep_alive:
+                headers["Connection"] = "close"
             if auth:
                 headers["Authorization"] = auth.header("POST", uri)
             started = time.perf_counter()
@@ -309,7 +324,7 @@ def run_load(
                     if attempt == 2:
                         raise
             elapsed = time.perf_counter() - started
-            if response.getheader("Connection", "").lower() == "close":
+            if not keep_alive or response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = None
             with lock:
@@ -427,6 +442,12 @@ def main() -> int:
         default="zouqu_bench",
         help="name prefix of the throwaway database on DATABASE_URL's server",
     )
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="clients keep their connections open (Collect talking to gunicorn directly) "
+        "instead of one connection per request (nginx in front, as deployed)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -470,7 +491,14 @@ def main() -> int:
                 sampler.start()
                 django = measured(
                     master,
-                    lambda: run_load(port, args.submissions, args.clients, templates, digest=True),
+                    lambda: run_load(
+                        port,
+                        args.submissions,
+                        args.clients,
+                        templates,
+                        digest=True,
+                        keep_alive=args.keep_alive,
+                    ),
                     database_url,
                 )
                 sampler.stopped.set()
@@ -493,7 +521,12 @@ def main() -> int:
                 bare = measured(
                     bare_master,
                     lambda: run_load(
-                        port, args.bare_submissions, args.clients, templates, digest=False
+                        port,
+                        args.bare_submissions,
+                        args.clients,
+                        templates,
+                        digest=False,
+                        keep_alive=args.keep_alive,
                     ),
                     database_url,
                 )
