@@ -264,7 +264,7 @@ def run_load(
     is accepted by whichever worker is free. With it the clients keep their connections, as
     Collect does with a server it talks to directly; a gthread worker keeps every
     connection it accepts, and the first worker awake may take all of them and leave the
-    other idle (half the throughput in 7 of 13 such runs on 2026-11-30)."""
+    other idle (about half the throughput in 10 of 13 such runs on 2026-11-30)."""
     photo = random.Random(7).randbytes(PHOTO_BYTES)
     boundary = uuid.uuid4().hex
     latencies: list[float] = []
