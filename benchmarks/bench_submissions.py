@@ -205,6 +205,49 @@ def instance_templates(form_id: str, scope: list[dict]) -> list[tuple[bytes, str
     return templates
 
 
+def submission_body(template: tuple[bytes, str, str], photo: bytes, boundary: str) -> bytes:
+    """The multipart body Collect sends for one new instance of ``template`` (a new
+    instanceID) with its photo."""
+    xml, template_id, photo_name = template
+    instance = xml.replace(template_id.encode(), f"uuid:{uuid.uuid4()}".encode())
+    return b"".join(
+        [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="xml_submission_file"; '
+            f'filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n'.encode(),
+            instance,
+            f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="{photo_name}"; '
+            f'filename="{photo_name}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode(),
+            photo,
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
+
+
+def server_env(database_url: str, work: Path) -> dict[str, str]:
+    """The server's settings in the benchmarks: the throwaway database, media and state
+    under ``work``, quiet logs."""
+    return {
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "600",
+        "MEDIA_ROOT": str(work / "media"),
+        "ZOUQU_VAR_DIR": str(work),
+        "LOG_LEVEL": "WARNING",
+        # As deployed: with DEBUG on, Django keeps the last 9,000 SQL statements per
+        # connection, which costs time and shows up as memory growth.
+        "DEBUG": "false",
+    }
+
+
+def database_prepare(env: dict, form: str, *load_demo: str) -> list[dict]:
+    """migrate, load_demo (with ``load_demo`` options), publish ``form``; the places of the
+    benchmark user's scope the instances are spread over (SCOPE_QUERY)."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo", *load_demo)
+    manage(env, "publish_form", str(REPO / "forms" / f"{form}.xlsx"))
+    query = SCOPE_QUERY.format(user=USERNAME, form=form)
+    return json.loads(manage(env, "shell", "-c", query).strip().splitlines()[-1])
+
+
 SCOPE_QUERY = """
 import json
 from accounts.models import User
@@ -274,19 +317,7 @@ def run_load(
     uri = f"/submission?deviceID={DEVICE_ID}"
 
     def body_for(index: int = 0) -> bytes:
-        xml, template_id, photo_name = templates[index % len(templates)]
-        instance = xml.replace(template_id.encode(), f"uuid:{uuid.uuid4()}".encode())
-        return b"".join(
-            [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="xml_submission_file"; '
-                f'filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n'.encode(),
-                instance,
-                f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="{photo_name}"; '
-                f'filename="{photo_name}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode(),
-                photo,
-                f"\r\n--{boundary}--\r\n".encode(),
-            ]
-        )
+        return submission_body(templates[index % len(templates)], photo, boundary)
 
     def client() -> None:
         auth = None
@@ -454,26 +485,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="zouqu-bench."))
     try:
         with postgres(args.db_prefix) as database_url:
-            env = {
-                **os.environ,
-                "DATABASE_URL": database_url,
-                "DATABASE_CONN_MAX_AGE": "600",
-                "MEDIA_ROOT": str(work / "media"),
-                "ZOUQU_VAR_DIR": str(work),
-                "LOG_LEVEL": "WARNING",
-                # As deployed: with DEBUG on, Django keeps the last 9,000 SQL statements per
-                # connection, which costs time and shows up as memory growth.
-                "DEBUG": "false",
-            }
-            manage(env, "migrate", "--noinput")
-            manage(env, "load_demo")
-            manage(env, "publish_form", str(REPO / "forms" / f"{args.form}.xlsx"))
-            scope = json.loads(
-                manage(env, "shell", "-c", SCOPE_QUERY.format(user=USERNAME, form=args.form))
-                .strip()
-                .splitlines()[-1]
-            )
-            templates = instance_templates(args.form, scope)
+            env = {**os.environ, **server_env(database_url, work)}
+            templates = instance_templates(args.form, database_prepare(env, args.form))
             ids = manage(
                 env,
                 "shell",

@@ -20,7 +20,6 @@ import argparse
 import collections
 import functools
 import io
-import json
 import os
 import random
 import sys
@@ -33,24 +32,15 @@ from bench_submissions import (  # benchmarks/, the script's folder
     DEVICE_ID,
     FORM_ID,
     PHOTO_BYTES,
-    REPO,
-    SCOPE_QUERY,
-    USERNAME,
     Digest,
+    database_prepare,
     instance_templates,
-    manage,
+    server_env,
+    submission_body,
 )
 from pg import postgres
 
 URI = f"/submission?deviceID={DEVICE_ID}"
-
-
-def _prepare(env: dict) -> list[dict]:
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_demo", "--until", "2025-12-31")
-    manage(env, "publish_form", str(REPO / "forms" / f"{FORM_ID}.xlsx"))
-    query = SCOPE_QUERY.format(user=USERNAME, form=FORM_ID)
-    return json.loads(manage(env, "shell", "-c", query).strip().splitlines()[-1])
 
 
 def _steps() -> dict[str, tuple[object, str]]:
@@ -103,18 +93,9 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="zouqu-profile."))
     with postgres("zouqu_profile") as database_url:
-        env = {
-            "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "600",
-            "MEDIA_ROOT": str(work / "media"),
-            "ZOUQU_VAR_DIR": str(work),
-            "LOG_LEVEL": "WARNING",
-            "DEBUG": "false",
-            "REGISTRY_FOLLOW": "worker",
-        }
-        scope = _prepare({**os.environ, **env})
+        env = {**server_env(database_url, work), "REGISTRY_FOLLOW": "worker"}
+        scope = database_prepare({**os.environ, **env}, FORM_ID, "--until", "2025-12-31")
         os.environ.update(env, DJANGO_SETTINGS_MODULE="config.settings")
-        sys.path[:0] = [str(REPO / "server"), str(REPO)]
         import django
 
         django.setup()
@@ -168,19 +149,7 @@ def _measure(args: argparse.Namespace, templates: list) -> str:
     count = iter(range(10**9))
 
     def submit() -> None:
-        xml, template_id, name = templates[next(count) % len(templates)]
-        instance = xml.replace(template_id.encode(), f"uuid:{uuid.uuid4()}".encode())
-        body = b"".join(
-            [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="xml_submission_file"; '
-                f'filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n'.encode(),
-                instance,
-                f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{name}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode(),
-                photo,
-                f"\r\n--{boundary}--\r\n".encode(),
-            ]
-        )
+        body = submission_body(templates[next(count) % len(templates)], photo, boundary)
         status, _, content = call("POST", body, digest.header("POST", URI))
         if not status.startswith("201"):
             raise SystemExit(f"{status}: {content.decode()[:500]}")
