@@ -2,6 +2,7 @@
 bytes as gunicorn's own Body, mixed with Body's other calls, over a real socket (it relies
 on gunicorn internals: Body.reader, Body.buf, LengthReader)."""
 
+import contextlib
 import os
 import socket
 import threading
@@ -15,17 +16,28 @@ from config.wsgi_input import ContentLengthInput, fast_input
 
 @pytest.fixture
 def body_of():
-    sockets = []
+    pairs = []
 
     def make(data: bytes) -> Body:
         sender, receiver = socket.socketpair()
-        sockets.extend([sender, receiver])
-        threading.Thread(target=sender.sendall, args=(data,), daemon=True).start()
+
+        def send() -> None:
+            # OSError: the test stopped reading and closed the receiving end.
+            with contextlib.suppress(OSError):
+                sender.sendall(data)
+
+        thread = threading.Thread(target=send, daemon=True)
+        pairs.append((sender, receiver, thread))
+        thread.start()
         return Body(LengthReader(SocketUnreader(receiver), len(data)))
 
     yield make
-    for sock in sockets:
-        sock.close()
+    # The receiver first, so a sender still blocked in sendall fails and ends before its
+    # socket is closed under it.
+    for sender, receiver, thread in pairs:
+        receiver.close()
+        thread.join(timeout=5)
+        sender.close()
 
 
 DATA = b"".join(
