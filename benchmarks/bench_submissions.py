@@ -452,8 +452,12 @@ def main() -> int:
     parser.add_argument("--bare-submissions", type=int, default=3_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--worker-class", default="sync", help="as docker-compose.yml deploys it (sync)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="more than 1 makes gunicorn use gthread"
+    )
     parser.add_argument(
         "--form",
         default=FORM_ID,

@@ -10,7 +10,7 @@ as Collect sends it), so it is steadier, and it reports per submission:
 - the CPU of this process and of its PostgreSQL backend (from /proc);
 - the SQL statements run (their text with ``-v``) and the CPU each takes here;
 - the CPU of each step of the request (inclusive times; the steps nest);
-- with ``--cprofile``, the 40 most expensive functions by cumulative time.
+- with ``--cprofile``, the 40 most expensive functions by cumulative time (``--sort``).
 
 The database is a throwaway one as in bench_submissions (DATABASE_URL's server, else a
 throwaway cluster): migrate, load_demo up to 2025-12-31, publish the inspection form.
@@ -88,6 +88,9 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=1_000)
     parser.add_argument("--warm-up", type=int, default=50)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument(
+        "--sort", default="cumulative", help="cProfile order: cumulative, tottime, ncalls …"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print the statements")
     args = parser.parse_args()
 
@@ -208,7 +211,7 @@ def _measure(args: argparse.Namespace, templates: list) -> str:
             submit()
         profile.disable()
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(40)
         lines.append(out.getvalue())
     return "\n".join(lines)
 

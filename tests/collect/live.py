@@ -115,6 +115,8 @@ def live_server(tmp: Path, *, workers: int = 2, extra_env: dict | None = None):
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
+                # Threads, unlike the deployed sync workers: more requests at once, a
+                # stricter test of the uniqueness guarantees under concurrency.
                 "--worker-class",
                 "gthread",
                 "--threads",

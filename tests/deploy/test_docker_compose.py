@@ -87,9 +87,9 @@ def test_nginx_proxies_to_the_ports_the_apps_listen_on(compose):
     assert "proxy_request_buffering off" not in conf
 
 
-def test_the_server_runs_threaded_workers_as_benchmarked(compose):
+def test_the_server_runs_sync_workers_as_benchmarked(compose):
     command = compose["services"]["server"]["command"]
-    assert "--worker-class gthread" in command and "--threads 4" in command
+    assert "--worker-class sync" in command and "--threads" not in command
 
 
 def test_the_healthcheck_url_answers(client, db):
