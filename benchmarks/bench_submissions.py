@@ -16,16 +16,20 @@ What it does, all on loopback:
    (REGISTRY_FOLLOW=worker: publish_indicators --watch brings the registry in line);
    on (REGISTRY_FOLLOW=request, the embedded default) measures the in-request follow-up too.
 4. gunicorn with the same 2 workers serves benchmarks/bare_app.py, which writes the same
-   rows (submission, review, audit entry, attachment; taken from what the Django run
-   stored for the same template) and the same file with no framework, authentication,
-   parsing or checks.
-5. Prints throughput, p50/p99 latency, the ratio Django/bare, the client's own CPU per
-   request and worker memory; checks that the database holds exactly one row per
-   submission sent.
+   rows (submission, review, audit entry, attachment; taken from what the first Django
+   round stored for the same template) and the same file with no framework,
+   authentication, parsing or checks.
+5. The two alternate in --rounds rounds (Django, bare, Django, bare …; both servers stay
+   up, the idle one sleeping), so a change in the shared machine's load hits both sides
+   alike: the ratio is the median of the rounds' ratios.
+6. Prints throughput, p50/p99 latency (all rounds pooled), the ratios, the CPU per request
+   of the workers, PostgreSQL and the client, and worker memory; checks that the database
+   holds exactly one row per submission sent.
 """
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import http.client
 import json
@@ -33,6 +37,7 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -379,10 +384,48 @@ def run_load(
         "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
         "statuses": statuses,
+        "latencies": latencies,
         "body_bytes": len(body_for()),
         # CPU the load generator itself used per request (it shares the machine's cores).
         "client_cpu_ms_per_request": round(client_cpu / max(1, len(latencies)) * 1000, 2),
     }
+
+
+def split(total: int, rounds: int) -> list[int]:
+    """``total`` submissions in ``rounds`` nearly equal parts."""
+    return [total // rounds + (1 if i < total % rounds else 0) for i in range(rounds)]
+
+
+def cpu_total(result: dict) -> float:
+    return result["server_cpu_ms_per_request"] + result.get("postgres_cpu_ms_per_request", 0)
+
+
+def pooled(rounds: list[dict]) -> dict:
+    """One side's rounds as one run: submissions over the rounds' summed wall time, the
+    percentiles of all latencies together, CPU per request weighted by submissions. Drops
+    the raw latencies from the rounds."""
+    latencies = sorted(t for r in rounds for t in r.pop("latencies"))
+    count = len(latencies)
+    seconds = sum(r["seconds"] for r in rounds)
+    statuses: dict[int, int] = {}
+    for r in rounds:
+        for status, n in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    result = {
+        "submissions": count,
+        "seconds": round(seconds, 2),
+        "per_second": round(count / seconds, 1),
+        "p50_ms": round(latencies[count // 2] * 1000, 1),
+        "p99_ms": round(latencies[min(count - 1, int(count * 0.99))] * 1000, 1),
+        "statuses": statuses,
+        "body_bytes": rounds[0]["body_bytes"],
+    }
+    for key in ("client_cpu_ms_per_request", "server_cpu_ms_per_request"):
+        result[key] = round(sum(r[key] * r["submissions"] for r in rounds) / count, 2)
+    if all("postgres_cpu_ms_per_request" in r for r in rounds):
+        key = "postgres_cpu_ms_per_request"
+        result[key] = round(sum(r[key] * r["submissions"] for r in rounds) / count, 2)
+    return result
 
 
 def count_rows(database_url: str, device_id: str) -> tuple[int, int]:
@@ -449,7 +492,13 @@ def stored_rows(database_url: str, device_id: str) -> dict[str, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=10_000)
-    parser.add_argument("--bare-submissions", type=int, default=3_000)
+    parser.add_argument("--bare-submissions", type=int, default=5_000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="Django and bare runs alternate in this many rounds (after a first Django round)",
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
@@ -503,50 +552,52 @@ def main() -> int:
             follow = "request" if args.registry_follow == "on" else "worker"
             django_env = {**env, "REGISTRY_FOLLOW": follow}
             app, chdir = "config.wsgi:application", "server"
+            if args.submissions // args.rounds < len(templates):
+                raise SystemExit(
+                    f"each Django round must send every template once: at least "
+                    f"{len(templates) * args.rounds} submissions for {args.rounds} rounds"
+                )
+            django_sizes = split(args.submissions, args.rounds)
+            bare_sizes = split(args.bare_submissions, args.rounds)
+            django_rounds: list[dict] = []
+            bare_rounds: list[dict] = []
             with gunicorn(django_env, app, chdir, args, work / "django.log") as (port, master):
                 sampler = RssSampler(master)
                 sampler.start()
-                django = measured(
-                    master,
-                    lambda: run_load(
-                        port,
-                        args.submissions,
-                        args.clients,
-                        templates,
-                        digest=True,
+
+                def django_round(size: int) -> None:
+                    load = functools.partial(
+                        run_load, port, size, args.clients, templates, digest=True,
                         keep_alive=args.keep_alive,
-                    ),
-                    database_url,
-                )
+                    )  # fmt: skip
+                    django_rounds.append(measured(master, load, database_url))
+
+                # The first Django round stores the rows the bare endpoint then writes.
+                django_round(django_sizes[0])
+                rows_file = work / "bare_rows.json"
+                rows_file.write_text(json.dumps(stored_rows(database_url, DEVICE_ID)))
+                bare_env = {
+                    **env,
+                    "BARE_ROWS": str(rows_file),
+                    "BARE_FORM_ID": args.form,
+                    "BARE_FORM_PK": ids[0],
+                    "BARE_VERSION_PK": ids[1],
+                    "BARE_USER_PK": ids[2],
+                }
+                with gunicorn(
+                    bare_env, "bare_app:application", "benchmarks", args, work / "bare.log"
+                ) as (bare_port, bare_master):
+                    for index, size in enumerate(bare_sizes):
+                        if index:
+                            django_round(django_sizes[index])
+                        load = functools.partial(
+                            run_load, bare_port, size, args.clients, templates, digest=False,
+                            keep_alive=args.keep_alive,
+                        )  # fmt: skip
+                        bare_rounds.append(measured(bare_master, load, database_url))
                 sampler.stopped.set()
                 sampler.join()
             stored, distinct = count_rows(database_url, DEVICE_ID)
-            rows_file = work / "bare_rows.json"
-            rows_file.write_text(json.dumps(stored_rows(database_url, DEVICE_ID)))
-
-            bare_env = {
-                **env,
-                "BARE_ROWS": str(rows_file),
-                "BARE_FORM_ID": args.form,
-                "BARE_FORM_PK": ids[0],
-                "BARE_VERSION_PK": ids[1],
-                "BARE_USER_PK": ids[2],
-            }
-            with gunicorn(
-                bare_env, "bare_app:application", "benchmarks", args, work / "bare.log"
-            ) as (port, bare_master):
-                bare = measured(
-                    bare_master,
-                    lambda: run_load(
-                        port,
-                        args.bare_submissions,
-                        args.clients,
-                        templates,
-                        digest=False,
-                        keep_alive=args.keep_alive,
-                    ),
-                    database_url,
-                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -563,18 +614,30 @@ def main() -> int:
         for pid, s in sampler.samples.items()
         if s
     }
+    django, bare = pooled(django_rounds), pooled(bare_rounds)
+    ratios = [
+        d["per_second"] / b["per_second"] for d, b in zip(django_rounds, bare_rounds, strict=True)
+    ]
+    cpu_ratios = [
+        cpu_total(b) / cpu_total(d) for d, b in zip(django_rounds, bare_rounds, strict=True)
+    ]
     result = {
         "config": vars(args) | {"json": None},
         "django": django,
         "bare": bare,
-        "ratio": round(django["per_second"] / bare["per_second"], 2),
+        # Each Django round against the bare round that follows it, side by side on the
+        # same machine; the median is the figure (the machine's load moves both together).
+        "ratio": round(statistics.median(ratios), 2),
+        "ratio_rounds": [round(r, 2) for r in ratios],
+        "ratio_pooled": round(django["per_second"] / bare["per_second"], 2),
         # Server CPU (workers + PostgreSQL) per submission, bare / Django: the throughput
         # ratio the two would reach on cores of their own.
-        "cpu_ratio": round(
-            (bare["server_cpu_ms_per_request"] + bare.get("postgres_cpu_ms_per_request", 0))
-            / (django["server_cpu_ms_per_request"] + django.get("postgres_cpu_ms_per_request", 0)),
-            2,
-        ),
+        "cpu_ratio": round(statistics.median(cpu_ratios), 2),
+        "cpu_ratio_rounds": [round(r, 2) for r in cpu_ratios],
+        "rounds": {
+            "django": [{k: v for k, v in r.items() if k != "statuses"} for r in django_rounds],
+            "bare": [{k: v for k, v in r.items() if k != "statuses"} for r in bare_rounds],
+        },
         "rows_stored": stored,
         "rows_distinct": distinct,
         "worker_rss": memory,
