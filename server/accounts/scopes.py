@@ -159,32 +159,68 @@ def _rule_params(user: User, kind: str) -> list:
 _ADMIN_VILLAGE_FIELDS = ("id", "code", "town", "name")
 
 
-@cache
-def _natural_village_sql(vendor: str, kind: str) -> str:
+def _natural_village_rule(kind: str) -> str:
+    """SQL: the condition on ``nv`` (a natural village joined to its administrative village
+    ``av``) of natural_villages_for_user, for the rule kind; %s is its _rule_params."""
     if kind == "all":
-        rule = ""
-    elif kind == "town":
-        rule = " AND av.town_id = %s"
-    elif kind == "worker":
+        return ""
+    if kind == "town":
+        return " AND av.town_id = %s"
+    if kind == "worker":
         links, user_col, village_col = _villages_of_workers()
-        rule = (
+        return (
             f" AND EXISTS (SELECT 1 FROM {links} w"
             f" WHERE w.{village_col} = av.id AND w.{user_col} = %s)"
         )
-    else:  # contractor
+    links, user_col, facility_col = _facilities_of_operators()  # contractor
+    return (
+        f" AND EXISTS (SELECT 1 FROM {sql.table(FacilityVillage)} fv"
+        f" JOIN {links} o ON o.{facility_col} = fv.facility_id"
+        f" WHERE fv.natural_village_id = nv.id AND o.{user_col} = %s)"
+    )
+
+
+def _facility_rule(kind: str) -> str:
+    """SQL: the condition on facility ``f`` of facilities_for_user, for the rule kind."""
+    if kind == "all":
+        return ""
+    if kind == "contractor":
         links, user_col, facility_col = _facilities_of_operators()
-        rule = (
-            f" AND EXISTS (SELECT 1 FROM {sql.table(FacilityVillage)} fv"
-            f" JOIN {links} o ON o.{facility_col} = fv.facility_id"
-            f" WHERE fv.natural_village_id = nv.id AND o.{user_col} = %s)"
+        return (
+            f" AND EXISTS (SELECT 1 FROM {links} o"
+            f" WHERE o.{facility_col} = f.id AND o.{user_col} = %s)"
         )
+    if kind == "town":
+        return (
+            f" AND EXISTS (SELECT 1 FROM {sql.table(NaturalVillage)} nv"
+            f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id"
+            f" WHERE nv.id IN ({_served('f.id')}) AND av.town_id = %s)"
+        )
+    links, user_col, village_col = _villages_of_workers()  # worker
+    return (
+        f" AND EXISTS (SELECT 1 FROM {sql.table(NaturalVillage)} nv"
+        f" JOIN {links} w ON w.{village_col} = nv.admin_village_id"
+        f" WHERE nv.id IN ({_served('f.id')}) AND w.{user_col} = %s)"
+    )
+
+
+@cache
+def _natural_village_sql(vendor: str, kind: str) -> str:
     return (
         f"SELECT {sql.columns(NaturalVillage, 'nv')},"
         f" {sql.columns(AdministrativeVillage, 'av', _ADMIN_VILLAGE_FIELDS)}"
         f" FROM {sql.table(NaturalVillage)} nv"
         f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id"
-        f" WHERE nv.code = %s{rule}"
+        f" WHERE nv.code = %s{_natural_village_rule(kind)}"
     )
+
+
+def _natural_village_from(row: tuple, start: int = 0) -> tuple[NaturalVillage | None, int]:
+    village, after = sql.instance(NaturalVillage, row, start)
+    village.admin_village, after = sql.instance(
+        AdministrativeVillage, row, after, _ADMIN_VILLAGE_FIELDS
+    )
+    return (village if village.pk is not None else None), after
 
 
 def natural_village_for_user(*, user: User, code: str) -> NaturalVillage | None:
@@ -195,41 +231,14 @@ def natural_village_for_user(*, user: User, code: str) -> NaturalVillage | None:
     if kind is None:
         return None
     row = sql.fetch_one(_natural_village_sql(sql.vendor(), kind), [code, *_rule_params(user, kind)])
-    if row is None:
-        return None
-    village, after = sql.instance(NaturalVillage, row)
-    village.admin_village, _ = sql.instance(
-        AdministrativeVillage, row, after, _ADMIN_VILLAGE_FIELDS
-    )
-    return village
+    return _natural_village_from(row)[0] if row is not None else None
 
 
 @cache
 def _facility_sql(vendor: str, kind: str) -> str:
-    if kind == "all":
-        rule = ""
-    elif kind == "contractor":
-        links, user_col, facility_col = _facilities_of_operators()
-        rule = (
-            f" AND EXISTS (SELECT 1 FROM {links} o"
-            f" WHERE o.{facility_col} = f.id AND o.{user_col} = %s)"
-        )
-    elif kind == "town":
-        rule = (
-            f" AND EXISTS (SELECT 1 FROM {sql.table(NaturalVillage)} nv"
-            f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id"
-            f" WHERE nv.id IN ({_served('f.id')}) AND av.town_id = %s)"
-        )
-    else:  # worker
-        links, user_col, village_col = _villages_of_workers()
-        rule = (
-            f" AND EXISTS (SELECT 1 FROM {sql.table(NaturalVillage)} nv"
-            f" JOIN {links} w ON w.{village_col} = nv.admin_village_id"
-            f" WHERE nv.id IN ({_served('f.id')}) AND w.{user_col} = %s)"
-        )
     return (
         f"SELECT {sql.columns(SewageFacility, 'f')} FROM {sql.table(SewageFacility)} f"
-        f" WHERE f.code = %s{rule}"
+        f" WHERE f.code = %s{_facility_rule(kind)}"
     )
 
 
@@ -240,6 +249,40 @@ def facility_for_user(*, user: User, code: str) -> SewageFacility | None:
         return None
     row = sql.fetch_one(_facility_sql(sql.vendor(), kind), [code, *_rule_params(user, kind)])
     return sql.instance(SewageFacility, row)[0] if row is not None else None
+
+
+@cache
+def _village_and_facility_sql(vendor: str, kind: str) -> str:
+    # One row whatever matches: each side is a LEFT JOIN whose columns are NULL without a
+    # match. Codes are unique, so no side can multiply the row.
+    return (
+        f"SELECT {sql.columns(NaturalVillage, 'nv')},"
+        f" {sql.columns(AdministrativeVillage, 'av', _ADMIN_VILLAGE_FIELDS)},"
+        f" {sql.columns(SewageFacility, 'f')}"
+        " FROM (SELECT 1 AS one) o"
+        f" LEFT JOIN ({sql.table(NaturalVillage)} nv"
+        f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id)"
+        f" ON nv.code = %s{_natural_village_rule(kind)}"
+        f" LEFT JOIN {sql.table(SewageFacility)} f ON f.code = %s{_facility_rule(kind)}"
+    )
+
+
+def natural_village_and_facility_for_user(
+    *, user: User, natural_code: str, facility_code: str
+) -> tuple[NaturalVillage | None, SewageFacility | None]:
+    """natural_village_for_user and facility_for_user in one statement, for a submission
+    that names both (an empty code finds nothing)."""
+    kind = _rule_kind(user)
+    if kind is None:
+        return None, None
+    params = _rule_params(user, kind)
+    row = sql.fetch_one(
+        _village_and_facility_sql(sql.vendor(), kind),
+        [natural_code, *params, facility_code, *params],
+    )
+    village, after = _natural_village_from(row)
+    facility = sql.instance(SewageFacility, row, after)[0]
+    return village, (facility if facility.pk is not None else None)
 
 
 def admin_village_reportable(*, user: User, admin_village: AdministrativeVillage) -> bool:

@@ -27,6 +27,7 @@ from accounts.models import Role, User
 from accounts.scopes import (
     admin_village_reportable,
     facility_for_user,
+    natural_village_and_facility_for_user,
     natural_village_for_user,
     water_body_reportable,
 )
@@ -221,16 +222,19 @@ def _subjects_in_scope(answers: dict, user: User) -> _Subjects:
     facility_code = codes["facility"]
     water_code = codes["water_body"]
 
-    natural_village = None
-    if natural_code:
+    natural_village = facility = None
+    if natural_code and facility_code:  # an inspection: both in one statement
+        natural_village, facility = natural_village_and_facility_for_user(
+            user=user, natural_code=natural_code, facility_code=facility_code
+        )
+    elif natural_code:
         natural_village = natural_village_for_user(user=user, code=natural_code)
-        if natural_village is None:
-            raise OutOfScope(f"自然村 {natural_code} 不在您的负责范围内")
-    facility = None
-    if facility_code:
+    elif facility_code:
         facility = facility_for_user(user=user, code=facility_code)
-        if facility is None:
-            raise OutOfScope(f"设施 {facility_code} 不在您的负责范围内")
+    if natural_code and natural_village is None:
+        raise OutOfScope(f"自然村 {natural_code} 不在您的负责范围内")
+    if facility_code and facility is None:
+        raise OutOfScope(f"设施 {facility_code} 不在您的负责范围内")
     water_body = None
     if water_code:
         water_body = (

@@ -9,6 +9,7 @@ from accounts.scopes import (
     admin_villages_for_user,
     facilities_for_user,
     facility_for_user,
+    natural_village_and_facility_for_user,
     natural_village_for_user,
     natural_villages_for_user,
     water_bodies_for_user,
@@ -73,6 +74,23 @@ def test_facility_check_agrees_with_the_queryset(everyone):
             found = facility_for_user(user=user, code=facility.code)
             assert (found is not None) == (facility.code in allowed), (user.username, facility)
         assert facility_for_user(user=user, code="ZQ-WS-999") is None
+
+
+def test_the_combined_check_answers_as_the_two_checks(everyone):
+    villages = [*NaturalVillage.objects.values_list("code", flat=True), "999999999999999", ""]
+    facilities = [*SewageFacility.objects.values_list("code", flat=True), "ZQ-WS-999", ""]
+    for user in everyone.values():
+        for village_code in villages:
+            village = natural_village_for_user(user=user, code=village_code)
+            for facility_code in facilities:
+                facility = facility_for_user(user=user, code=facility_code)
+                found = natural_village_and_facility_for_user(
+                    user=user, natural_code=village_code, facility_code=facility_code
+                )
+                assert found == (village, facility), (user.username, village_code, facility_code)
+                if village is not None:
+                    assert found[0].admin_village == village.admin_village
+                    assert found[0].admin_village.code == village.admin_village.code
 
 
 def test_administrative_village_check_agrees_with_the_natural_village_scope(everyone):
