@@ -1,6 +1,7 @@
 """The baseline of bench_submissions: a bare WSGI endpoint that writes what a submission
-writes (the submission row, its review row, its audit entry, the attachment row and the
-photo file) with no framework, no authentication, no XML parsing and no checks. It only
+writes (the Digest nonce-count row, committed on its own as the server does; the submission
+row, its review row, its audit entry, the attachment row and the photo file) with no
+framework, no authentication, no XML parsing and no checks. It only
 finds the parts of the multipart body by their boundary and the photo's name in its part
 header. The rows' contents (answers, registry links, client times, expected attachments,
 the audit entry's fields) are those the Django run stored for the same template
@@ -8,8 +9,10 @@ the audit entry's fields) are those the Django run stored for the same template
 the same worker settings as the server."""
 
 import hashlib
+import itertools
 import json
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -23,6 +26,10 @@ VERSION_PK = int(os.environ["BARE_VERSION_PK"])
 USER_PK = int(os.environ["BARE_USER_PK"])
 ROWS = json.loads(Path(os.environ["BARE_ROWS"]).read_text())
 DEVICE_ID = "bare:bench"
+# The nonce-count rows: one nonce per worker process, its count going up, as a Collect
+# client's requests record them (collect.authentication._nonce_count_first_use).
+NONCE = f"{int(time.time())}.{os.urandom(8).hex()}.{os.urandom(16).hex()}"
+_counts = itertools.count(1)
 _connection = None
 
 
@@ -61,6 +68,13 @@ def application(environ, start_response):
     path.parent.mkdir(parents=True)
     path.write_bytes(photo)
     conn = _db()
+    with conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO collect_digestnonceuse (nonce, nc, used_at) VALUES (%s, %s, now())"
+            " ON CONFLICT (nonce, nc) DO NOTHING",
+            (NONCE, next(_counts)),
+        )
+    conn.commit()
     with conn.cursor() as cur:
         cur.execute(
             "INSERT INTO collect_submission (form_id, form_version_id, instance_id, xml, xml_md5,"
