@@ -204,13 +204,25 @@ def _facility_rule(kind: str) -> str:
     )
 
 
+def _village_columns() -> str:
+    """SQL: the columns _natural_village_from reads, from _village_join()."""
+    return (
+        f"{sql.columns(NaturalVillage, 'nv')},"
+        f" {sql.columns(AdministrativeVillage, 'av', _ADMIN_VILLAGE_FIELDS)}"
+    )
+
+
+def _village_join() -> str:
+    return (
+        f"{sql.table(NaturalVillage)} nv"
+        f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id"
+    )
+
+
 @cache
 def _natural_village_sql(vendor: str, kind: str) -> str:
     return (
-        f"SELECT {sql.columns(NaturalVillage, 'nv')},"
-        f" {sql.columns(AdministrativeVillage, 'av', _ADMIN_VILLAGE_FIELDS)}"
-        f" FROM {sql.table(NaturalVillage)} nv"
-        f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id"
+        f"SELECT {_village_columns()} FROM {_village_join()}"
         f" WHERE nv.code = %s{_natural_village_rule(kind)}"
     )
 
@@ -256,12 +268,8 @@ def _village_and_facility_sql(vendor: str, kind: str) -> str:
     # One row whatever matches: each side is a LEFT JOIN whose columns are NULL without a
     # match. Codes are unique, so no side can multiply the row.
     return (
-        f"SELECT {sql.columns(NaturalVillage, 'nv')},"
-        f" {sql.columns(AdministrativeVillage, 'av', _ADMIN_VILLAGE_FIELDS)},"
-        f" {sql.columns(SewageFacility, 'f')}"
-        " FROM (SELECT 1 AS one) o"
-        f" LEFT JOIN ({sql.table(NaturalVillage)} nv"
-        f" JOIN {sql.table(AdministrativeVillage)} av ON av.id = nv.admin_village_id)"
+        f"SELECT {_village_columns()}, {sql.columns(SewageFacility, 'f')}"
+        f" FROM (SELECT 1 AS one) o LEFT JOIN ({_village_join()})"
         f" ON nv.code = %s{_natural_village_rule(kind)}"
         f" LEFT JOIN {sql.table(SewageFacility)} f ON f.code = %s{_facility_rule(kind)}"
     )
