@@ -116,7 +116,28 @@ def database_compute(
 ) -> RunResult:
     """Bring the tidy store up to date (``etl.store.refresh``; not with ``refresh=False``,
     when the caller just did), read its rows that count and the registry (of ``town_codes``
-    only when given) and compute every indicator."""
+    only when given) and compute every indicator (numpy's arrays on ordinary pages:
+    ``etl.memory.small_pages``)."""
+    with memory.small_pages():
+        return _database_compute(
+            as_of=as_of,
+            periods=periods,
+            targets=targets,
+            progress=progress,
+            town_codes=town_codes,
+            refresh=refresh,
+        )
+
+
+def _database_compute(
+    *,
+    as_of: dt.date,
+    periods: Iterable[str],
+    targets: pd.DataFrame | Mapping[str, float],
+    progress: bool,
+    town_codes: Iterable[str] | None,
+    refresh: bool,
+) -> RunResult:
     extract.django_setup()
     from etl import store
 
