@@ -361,7 +361,6 @@ def _passes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> bool:
         or schema.unique
         or not isinstance(frame, pd.DataFrame)
         or not frame.columns.is_unique
-        or frame.empty
     ):
         return False
     for name, column in schema.columns.items():
@@ -384,7 +383,11 @@ _LIMITS = {
 def _column_passes(column: pa.Column, values: pd.Series) -> bool:
     kind = str(column.dtype)
     if kind == "str":
-        if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) != "string":
+        # Text or missing values only ("empty": no value at all, or all missing).
+        if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) not in (
+            "string",
+            "empty",
+        ):
             return False
     elif values.dtype != pd.api.types.pandas_dtype(kind):
         return False
