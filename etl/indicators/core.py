@@ -646,8 +646,7 @@ def _latest_until(
     out = _empty_slots(events, key, len(windows) * len(codes), columns)
     if events.empty or not windows:
         return out
-    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
-    unit = events[key].map(position)
+    unit = _unit_positions(events[key], codes)
     keep = (unit.notna() & events["recorded_on"].notna()).to_numpy()
     kept = np.flatnonzero(keep)  # positions: no copy of the events
     unit = unit.to_numpy()[keep].astype(np.int64)
@@ -664,6 +663,20 @@ def _latest_until(
         for c in columns:
             out[c][slots] = values[c][rows]
     return out
+
+
+def _unit_positions(keys: pd.Series, codes: np.ndarray) -> pd.Series:
+    """The position of each key among ``codes`` (NaN where it is none of them); a
+    categorical's categories are looked up once instead of every row's text."""
+    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
+    if not isinstance(keys.dtype, pd.CategoricalDtype):
+        return keys.map(position)
+    lookup = pd.Series(keys.cat.categories).map(position).to_numpy(dtype=float)
+    found = keys.cat.codes.to_numpy()
+    if not len(lookup):
+        return pd.Series(np.full(len(keys), np.nan), index=keys.index)
+    positions = np.where(found >= 0, lookup[np.maximum(found, 0)], np.nan)
+    return pd.Series(positions, index=keys.index)
 
 
 def _empty_slots(
@@ -700,8 +713,7 @@ def _latest_per_window(
     columns = list(out)
     if events.empty or not windows:
         return out
-    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
-    unit = events[key].map(position)
+    unit = _unit_positions(events[key], codes)
     dated = events["recorded_on"]
     keep = unit.notna() & dated.notna()
     kept = np.flatnonzero(keep.to_numpy())  # positions: no copy of the events

@@ -77,6 +77,11 @@ def facility_operation(
         ],
         ignore_index=True,
     )
+    # The facility codes as a categorical (a million texts hashed once, not once to order
+    # the events and again to place them); the events stay inside this indicator.
+    unit, facility_codes = pd.factorize(events["facility_code"])
+    events["facility_code"] = pd.Categorical.from_codes(unit, categories=facility_codes)
+    del unit
     # Sorted once: within any window the last row per facility is the latest.
     events = _events_ordered(events, "facility_code")
     codes = in_service["code"].to_numpy(dtype=object)
