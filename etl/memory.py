@@ -18,6 +18,7 @@ import ctypes
 import ctypes.util
 import functools
 import os
+import threading
 
 
 @functools.cache
@@ -52,17 +53,28 @@ def small_pages():
     fresh array can stall in the kernel: measured at province scale, T1 spent 1.0-1.5 s of
     its 2.1-2.4 s in system time, 0.3 s with ordinary pages, for the same results. The
     environment variable ``NUMPY_MADVISE_HUGEPAGE`` (numpy's own switch), when set, is
-    left to decide.
+    left to decide. The switch is the process's: threads inside at once share one
+    setting, restored when the last one leaves.
     """
     toggle = _hugepage_toggle()
     if toggle is None or "NUMPY_MADVISE_HUGEPAGE" in os.environ:
         yield
         return
-    previous = toggle(False)
+    with _SMALL_PAGES_LOCK:
+        if not _small_pages_users:
+            _small_pages_users.append(toggle(False))  # the setting to restore
+        _small_pages_users.append(None)
     try:
         yield
     finally:
-        toggle(previous)
+        with _SMALL_PAGES_LOCK:
+            _small_pages_users.pop()
+            if len(_small_pages_users) == 1:
+                toggle(_small_pages_users.pop())
+
+
+_SMALL_PAGES_LOCK = threading.Lock()
+_small_pages_users: list = []  # [setting before the first user, one entry per user]
 
 
 def _hugepage_toggle():
