@@ -162,7 +162,7 @@ def registry_read(
     water_bodies["stage_date"] = pd.to_datetime(water_bodies["stage_date"])
     return Registry(
         admin_villages=admin_villages,
-        natural_villages=schemas.NATURAL_VILLAGES.validate(villages),
+        natural_villages=schemas.validate(schemas.NATURAL_VILLAGES, villages),
         facilities=schemas.conform(schemas.FACILITIES, facilities),
         water_bodies=schemas.conform(schemas.WATER_BODIES, water_bodies),
     )
@@ -228,7 +228,7 @@ def submissions_read(*, include_history: bool = False, where=None) -> pd.DataFra
         }
     ).assign(approved_only=town.isin(approved_only_towns).astype(bool))
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True).dt.tz_localize(None)
-    return schemas.RAW_SUBMISSIONS.validate(frame)
+    return schemas.validate(schemas.RAW_SUBMISSIONS, frame)
 
 
 def _baseline_applied(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:

@@ -5,14 +5,17 @@ call directly; ``run`` and ``export`` add the reading and writing around it. No 
 lives here.
 """
 
+import contextlib
 import datetime as dt
 import json
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -41,10 +44,66 @@ class RunResult:
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The frames one under another; empty ones left out (their all-NA columns would
-    decide the dtypes, which pandas deprecates), one kept when all are empty."""
-    filled = [frame for frame in frames if not frame.empty]
-    return pd.concat(filled or frames[:1], ignore_index=True)
+    """The frames one under another; empty ones left out, one kept when all are empty.
+
+    pandas chooses a column's dtype without the frames in which it is all missing, and
+    deprecates that (a FutureWarning; later versions will count them). Such a column is
+    given beforehand the dtype pandas chooses now (``_missing_typed``), so the result is the
+    same with this pandas and the next, and nothing warns."""
+    filled = [frame for frame in frames if not frame.empty] or frames[:1]
+    return pd.concat(_missing_typed(filled), ignore_index=True)
+
+
+def _missing_typed(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """``frames`` with each column that is all missing in a frame, where pandas would leave
+    that frame out of choosing its dtype (e.g. an all-missing categorical of other
+    categories beside categoricals that agree), turned into missing values of the dtype
+    pandas chooses from the others."""
+    holders: dict[str, list[int]] = {}
+    for n, frame in enumerate(frames):
+        for name in frame.columns:
+            holders.setdefault(name, []).append(n)
+    out = list(frames)
+    for name, found in holders.items():
+        if len(found) < 2 or len({frames[n][name].dtype for n in found}) < 2:
+            continue
+        missing = [n for n in found if frames[n][name].isna().all()]
+        if not missing or len(missing) == len(found):
+            continue
+        kind = _excluding_dtype(frames, name, found, missing)
+        if kind is None:
+            continue
+        for n in missing:
+            if out[n][name].dtype != kind:
+                # No missing value of that dtype (it cannot be cast): left as it was.
+                with contextlib.suppress(TypeError, ValueError):
+                    out[n] = out[n].assign(**{name: _missing_as(out[n][name], kind)})
+    return out
+
+
+def _excluding_dtype(frames, name: str, found: list[int], missing: list[int]):
+    """The dtype pandas gives column ``name`` while leaving out its all-missing frames,
+    found on one row of each frame (a value where it has one); None where pandas counts
+    every frame anyway (it does not warn)."""
+    samples = []
+    for n in found:
+        values = frames[n][name]
+        if n not in missing:
+            values = values.loc[values.notna()]
+        samples.append(values.iloc[:1].reset_index(drop=True).to_frame())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FutureWarning)
+        kind = pd.concat(samples, ignore_index=True)[name].dtype
+    if not any(issubclass(w.category, FutureWarning) for w in caught):
+        return None
+    return kind
+
+
+def _missing_as(values: pd.Series, kind) -> pd.Series:
+    """Missing values of dtype ``kind`` in place of ``values`` (all missing)."""
+    if kind == np.dtype(object):
+        return values.astype(object)
+    return pd.Series(np.nan, index=values.index).astype(kind)
 
 
 def compute(
@@ -116,7 +175,28 @@ def database_compute(
 ) -> RunResult:
     """Bring the tidy store up to date (``etl.store.refresh``; not with ``refresh=False``,
     when the caller just did), read its rows that count and the registry (of ``town_codes``
-    only when given) and compute every indicator."""
+    only when given) and compute every indicator (numpy's arrays on ordinary pages:
+    ``etl.memory.small_pages``)."""
+    with memory.small_pages():
+        return _database_compute(
+            as_of=as_of,
+            periods=periods,
+            targets=targets,
+            progress=progress,
+            town_codes=town_codes,
+            refresh=refresh,
+        )
+
+
+def _database_compute(
+    *,
+    as_of: dt.date,
+    periods: Iterable[str],
+    targets: pd.DataFrame | Mapping[str, float],
+    progress: bool,
+    town_codes: Iterable[str] | None,
+    refresh: bool,
+) -> RunResult:
     extract.django_setup()
     from etl import store
 

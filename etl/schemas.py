@@ -334,7 +334,82 @@ def conform(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
         for name, column in schema.columns.items()
         if name not in frame and column.nullable
     }
-    return schema.validate(frame.assign(**absent).reset_index(drop=True))
+    return validate(schema, frame.assign(**absent).reset_index(drop=True))
+
+
+def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """``schema.validate(frame)``, without pandera's element-wise work when ``frame`` needs
+    none: if every column already has the schema's dtype (text columns: only ``str`` and
+    missing values) and passes its checks, tested column by column with vectorised
+    operations, the frame is returned as pandera would (a copy, only the schema's columns:
+    nothing to coerce). Anything else (a value to coerce, a failed check, a check not
+    known here) goes through ``schema.validate``, which coerces or raises
+    ``SchemaError`` as before. Pandera checks every text value with a Python call
+    (``isinstance``), seconds per million rows."""
+    if _passes(schema, frame):
+        extra = [name for name in frame.columns if name not in schema.columns]
+        return frame.drop(columns=extra) if extra else frame.copy()
+    return schema.validate(frame)
+
+
+def _passes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` is already what ``schema.validate`` would return (see ``validate``)."""
+    if (
+        schema.strict != "filter"
+        or schema.checks
+        or schema.index is not None
+        or schema.unique
+        or not isinstance(frame, pd.DataFrame)
+        or not frame.columns.is_unique
+    ):
+        return False
+    for name, column in schema.columns.items():
+        if name not in frame.columns:
+            if column.required:
+                return False
+            continue
+        if column.regex or not _column_passes(column, frame[name]):
+            return False
+    return True
+
+
+_LIMITS = {
+    "greater_than_or_equal_to": ("min_value", lambda values, limit: values >= limit),
+    "greater_than": ("min_value", lambda values, limit: values > limit),
+    "less_than_or_equal_to": ("max_value", lambda values, limit: values <= limit),
+}
+
+
+def _column_passes(column: pa.Column, values: pd.Series) -> bool:
+    kind = str(column.dtype)
+    if kind == "str":
+        # Text or missing values only ("empty": no value at all, or all missing).
+        if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) not in (
+            "string",
+            "empty",
+        ):
+            return False
+    elif values.dtype != pd.api.types.pandas_dtype(kind):
+        return False
+    missing = values.isna()
+    if not column.nullable and missing.any():
+        return False
+    if column.unique and values.duplicated().any():
+        return False
+    for check in column.checks:
+        statistics = check.statistics or {}
+        if not check.ignore_na:
+            return False
+        if check.name == "isin":
+            passed = values.isin(statistics["allowed_values"])
+        elif check.name in _LIMITS:
+            bound, compare = _LIMITS[check.name]
+            passed = compare(values, statistics[bound])
+        else:
+            return False
+        if not (passed | missing).all():
+            return False
+    return True
 
 
 def require(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:

@@ -183,7 +183,7 @@ def submissions_that_count(raw: pd.DataFrame) -> pd.DataFrame:
     (pending ones too, as in ODK Central's default); rows with ``approved_only`` true (a town
     that counts only approved submissions) count only when ``approved``.
     """
-    raw = schemas.RAW_SUBMISSIONS.validate(raw)
+    raw = schemas.validate(schemas.RAW_SUBMISSIONS, raw)
     state = raw["review_state"].fillna("")
     approved_only = (
         raw["approved_only"].fillna(False).astype(bool)
@@ -216,8 +216,9 @@ def tidy_submissions(
         rows = counted.loc[counted["form_id"] == form_id].reset_index(drop=True)
         fields = dictionary.loc[dictionary["form_id"] == form_id]
         frames.update(_tidy_form(rows, fields, spec, issues, judgements))
-    data_quality = schemas.DATA_QUALITY_ISSUES.validate(
-        pd.DataFrame(issues, columns=list(schemas.DATA_QUALITY_ISSUES.columns))
+    data_quality = schemas.validate(
+        schemas.DATA_QUALITY_ISSUES,
+        pd.DataFrame(issues, columns=list(schemas.DATA_QUALITY_ISSUES.columns)),
     )
     return TidyTables(**frames, data_quality=data_quality)
 
@@ -613,4 +614,6 @@ def registry_check(
         [tables.data_quality, pd.DataFrame(issues, columns=tables.data_quality.columns)],
         ignore_index=True,
     )
-    return TidyTables(**frames, data_quality=schemas.DATA_QUALITY_ISSUES.validate(data_quality))
+    return TidyTables(
+        **frames, data_quality=schemas.validate(schemas.DATA_QUALITY_ISSUES, data_quality)
+    )

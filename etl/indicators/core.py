@@ -276,7 +276,8 @@ def _aggregate(
         if level == "town":
             # Every listed town has a row in every period, counted or not.
             fixed = np.array([town_index[t] for t in sorted(listed)], dtype=np.int64)
-            used = np.unique(codes[(codes >= 0) & (period >= 0)])
+            counted = codes[(codes >= 0) & (period >= 0)]
+            used = np.flatnonzero(np.bincount(counted, minlength=len(areas)))
             grid_areas = np.union1d(fixed, used)
             keys = (np.arange(len(labels))[:, None] * len(areas) + grid_areas[None, :]).ravel()
         else:
@@ -287,12 +288,25 @@ def _aggregate(
     # One array per column, all levels; then periods in window order and, within a period,
     # town, then villages, each by code (the levels' own order). No frame until the end.
     del numbers, period, record, admin, natural, town  # the basis' codes: done with
-    rank = np.concatenate([part.pop("period_rank") for part in parts])
-    order = np.argsort(rank, kind="stable")
+    # Each level's rows are in key order, so by period: a period's rows of all levels are
+    # one slice of each part, placed one after the other (what a stable sort by period
+    # gives, without sorting or gathering millions of rows).
+    slices = []
+    for period_rank in range(len(labels)):
+        for part in parts:
+            ranks = part["period_rank"]
+            start, end = np.searchsorted(ranks, [period_rank, period_rank + 1])
+            if end > start:
+                slices.append((part, start, end))
     table = {}
     for name in list(parts[0]):
         # Column by column, each level's part released as soon as it is placed.
-        table[name] = np.concatenate([part.pop(name) for part in parts])[order]
+        pieces = [part[name][start:end] for part, start, end in slices]
+        table[name] = np.concatenate(pieces) if pieces else np.concatenate([p[name] for p in parts])
+        for part in parts:
+            del part[name]
+    del slices
+    rank = table.pop("period_rank")
     numerator, denominator = table["numerator"], table["denominator"]
     positive = denominator > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -305,7 +319,7 @@ def _aggregate(
         met[positive & ~reached] = False
     # Columns of a few distinct texts as categoricals (one byte a row, and not part of the
     # text block pandas stacks); ``results``/``rows_for`` turn them back into text.
-    constant = np.zeros(len(order), dtype=np.int8)
+    constant = np.zeros(len(rank), dtype=np.int8)
     out = columns_frame(
         {
             "code": _categorical(constant, [indicator.code]),
@@ -314,11 +328,11 @@ def _aggregate(
             "unit": _categorical(constant, [indicator.unit]),
             "level": _categorical(table["level"], [level for level, _ in LEVEL_COLUMNS]),
             "area_code": table["area_code"],
-            "period": _categorical(rank[order], labels),
+            "period": _categorical(rank, labels),
             "value": value,
             "numerator": numerator,
             "denominator": denominator,
-            "target": np.full(len(order), np.nan if target is None else float(target)),
+            "target": np.full(len(rank), np.nan if target is None else float(target)),
             "met": met,
             "record_count": table["record_count"].astype(np.int64),
             "group_key": table["group_key"],
@@ -412,21 +426,28 @@ def _level_sums(
     town grid)."""
     width = max(len(areas), 1)
     valid = (period >= 0) & (area >= 0)
-    key = period[valid] * width + area[valid]
+    every = bool(valid.all())  # then no filtered copy of each column
+    key = period * width + area if every else period[valid] * width + area[valid]
     if keys is None:
         keys, inverse = _unique_inverse(key)
     else:
-        inverse = np.searchsorted(keys, key)
+        inverse = _positions(keys, key)
+    del key
     size = len(keys)
     columns: dict[str, np.ndarray] = {}
     for name, values in numbers.items():
-        picked = values[valid]
-        total = np.bincount(inverse, weights=picked.astype(float), minlength=size)
+        picked = values if every else values[valid]
+        # bincount turns the weights into floats itself (as ``astype(float)`` would)
+        total = np.bincount(inverse, weights=picked, minlength=size)
         if np.issubdtype(picked.dtype, np.integer) or picked.dtype == bool:
             total = np.rint(total).astype(np.int64)
         columns[name] = total
-    pairs = _unique_inverse(inverse.astype(np.int64) * (len(record) + 1) + record[valid])[0]
-    groups = pairs // (len(record) + 1)
+    span = len(record) + 1
+    pairs = inverse * span
+    pairs += record if every else record[valid]
+    del inverse
+    pairs = _unique_sorted(pairs)
+    groups = pairs // span
     count = np.bincount(groups, minlength=size)
     table = {
         "level": np.full(size, LEVEL_ORDER[level], dtype=np.int8),
@@ -439,7 +460,7 @@ def _level_sums(
     members = _LevelMembers(
         level=level,
         groups=_compact(keys[groups]),
-        records=_compact(pairs % (len(record) + 1)),
+        records=_compact(pairs % span),
         width=width,
     )
     return table, members
@@ -454,10 +475,19 @@ def _compact(values: np.ndarray) -> np.ndarray:
 
 
 def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True)`` for int64, by one sort (numpy 2's hashed
-    unique is several times slower on millions of rows)."""
+    """``np.unique(values, return_inverse=True)`` for non-negative int64 (numpy 2's hashed
+    unique is several times slower on millions of rows): by marking the values in a table
+    of all values up to the largest when that table is small (periods × areas), else by
+    one sort."""
     if not len(values):
         return values.astype(np.int64), np.zeros(0, dtype=np.int64)
+    top = int(values.max())
+    if values.min() >= 0 and top < 4 * len(values) + (1 << 16):
+        present = np.zeros(top + 1, dtype=bool)
+        present[values] = True
+        rank = np.cumsum(present, dtype=np.int64)
+        rank -= 1
+        return np.flatnonzero(present).astype(np.int64), rank[values]
     order = np.argsort(values, kind="stable")
     ordered = values[order]
     new = np.empty(len(ordered), dtype=bool)
@@ -466,6 +496,28 @@ def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inverse = np.empty(len(values), dtype=np.int64)
     inverse[order] = np.cumsum(new) - 1
     return ordered[new], inverse
+
+
+def _unique_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for int64 by one sort (stable: fast on runs already in order,
+    as the basis' rows mostly are)."""
+    if not len(values):
+        return values.astype(np.int64)
+    ordered = np.sort(values, kind="stable")
+    new = np.empty(len(ordered), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return ordered[new]
+
+
+def _positions(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The position of each of ``values`` in the sorted ``keys`` (each value is one of them):
+    ``np.searchsorted`` by a lookup table when the keys are small (the town grid)."""
+    if not len(keys) or keys[0] < 0 or keys[-1] >= 4 * len(values) + (1 << 16):
+        return np.searchsorted(keys, values)
+    lookup = np.zeros(int(keys[-1]) + 1, dtype=np.int64)
+    lookup[keys] = np.arange(len(keys))
+    return lookup[values]
 
 
 def _records_lists(table: pd.DataFrame, members: "_Members | None") -> list[list[str]]:
@@ -594,8 +646,7 @@ def _latest_until(
     out = _empty_slots(events, key, len(windows) * len(codes), columns)
     if events.empty or not windows:
         return out
-    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
-    unit = events[key].map(position)
+    unit = _unit_positions(events[key], codes)
     keep = (unit.notna() & events["recorded_on"].notna()).to_numpy()
     kept = np.flatnonzero(keep)  # positions: no copy of the events
     unit = unit.to_numpy()[keep].astype(np.int64)
@@ -612,6 +663,20 @@ def _latest_until(
         for c in columns:
             out[c][slots] = values[c][rows]
     return out
+
+
+def _unit_positions(keys: pd.Series, codes: np.ndarray) -> pd.Series:
+    """The position of each key among ``codes`` (NaN where it is none of them); a
+    categorical's categories are looked up once instead of every row's text."""
+    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
+    if not isinstance(keys.dtype, pd.CategoricalDtype):
+        return keys.map(position)
+    lookup = pd.Series(keys.cat.categories).map(position).to_numpy(dtype=float)
+    found = keys.cat.codes.to_numpy()
+    if not len(lookup):
+        return pd.Series(np.full(len(keys), np.nan), index=keys.index)
+    positions = np.where(found >= 0, lookup[np.maximum(found, 0)], np.nan)
+    return pd.Series(positions, index=keys.index)
 
 
 def _empty_slots(
@@ -648,8 +713,7 @@ def _latest_per_window(
     columns = list(out)
     if events.empty or not windows:
         return out
-    position = pd.Series(np.arange(len(codes)), index=pd.Index(codes))
-    unit = events[key].map(position)
+    unit = _unit_positions(events[key], codes)
     dated = events["recorded_on"]
     keep = unit.notna() & dated.notna()
     kept = np.flatnonzero(keep.to_numpy())  # positions: no copy of the events

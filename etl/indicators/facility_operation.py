@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from etl import schemas
+from etl.frames import columns_frame
 from etl.indicators.core import (
     INDICATORS,
     TOWN_CODE,
@@ -76,6 +77,11 @@ def facility_operation(
         ],
         ignore_index=True,
     )
+    # The facility codes as a categorical (a million texts hashed once, not once to order
+    # the events and again to place them); the events stay inside this indicator.
+    unit, facility_codes = pd.factorize(events["facility_code"])
+    events["facility_code"] = pd.Categorical.from_codes(unit, categories=facility_codes)
+    del unit
     # Sorted once: within any window the last row per facility is the latest.
     events = _events_ordered(events, "facility_code")
     codes = in_service["code"].to_numpy(dtype=object)
@@ -85,15 +91,16 @@ def facility_operation(
     status = latest["status"]
     status = np.where(pd.isna(status), "uninspected", status).astype(object)
     repeat = len(windows)
+    # Built without stacking the columns into 2-D blocks (a copy of millions of rows).
     parts = [
-        pd.DataFrame(
+        columns_frame(
             {
                 "period": _periods_column(windows, len(codes)),
                 "record_id": _tiled(codes, repeat),
                 "admin_village_code": _tiled(in_service["admin_village_code"], repeat),
                 "natural_village_code": _tiled(in_service["natural_village_code"], repeat),
                 "numerator": (status == "normal").astype(float),
-                "denominator": 1.0,
+                "denominator": np.ones(len(codes) * repeat),
                 "category": status,
                 "source_id": latest["instance_id"],
                 "inspected_on": latest["recorded_on"],

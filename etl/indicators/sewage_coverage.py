@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from etl import schemas
+from etl.frames import columns_frame
 from etl.indicators.core import (
     INDICATORS,
     TOWN_CODE,
@@ -76,15 +77,16 @@ def sewage_coverage(
     connected = pd.Series(latest["households_connected"]).fillna(
         pd.Series(np.tile(counted["households_connected"].to_numpy(dtype=float), repeat))
     )
+    # Built without stacking the columns into 2-D blocks (a copy of millions of rows).
     parts = [
-        pd.DataFrame(
+        columns_frame(
             {
                 "period": _periods_column(windows, len(codes)),
                 "record_id": _tiled(codes, repeat),
                 "admin_village_code": _tiled(counted["admin_village_code"], repeat),
                 "natural_village_code": _tiled(codes, repeat),
                 "numerator": mode.ne("none").astype(float).to_numpy(),
-                "denominator": 1.0,
+                "denominator": np.ones(len(codes) * repeat),
                 "category": mode.to_numpy(dtype=object),
                 "source_id": latest["instance_id"],
                 "households": np.tile(counted["households"].to_numpy(), repeat),

@@ -91,3 +91,45 @@ def test_an_inspection_of_an_unknown_facility_is_reported_not_counted(registry, 
     assert quality[["instance_id", "reason", "action"]].values.tolist() == [
         ["a", "unknown_facility", "excluded"]
     ]
+
+
+def test_stacked_frames_keep_dtypes_without_a_future_warning():
+    """RunResult.basis/results: a column all missing in one indicator's frame (the water
+    bodies' natural villages, a categorical of no category) takes the others' dtype, as
+    pandas gave it, and pandas does not warn that it will stop doing so."""
+    import warnings
+
+    import numpy as np
+
+    from etl.pipeline import _stacked
+
+    villages = pd.Categorical([NV_A1, NV_A1])
+    frames = [
+        pd.DataFrame({"natural_village_code": villages, "value": [1.0, 2.0]}),
+        pd.DataFrame(
+            {
+                "natural_village_code": pd.Categorical([None, None], categories=["x"]),
+                "value": pd.Series([None, None], dtype=object),
+                "day": pd.to_datetime([None, None]),
+            }
+        ),
+        pd.DataFrame({"natural_village_code": villages, "day": pd.to_datetime(["2025-01-01"] * 2)}),
+        pd.DataFrame({"value": [3.0]}).iloc[:0],  # empty: left out
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        stacked = _stacked(frames)
+    assert stacked["natural_village_code"].dtype == villages.dtype
+    assert stacked["natural_village_code"].isna().tolist() == [
+        False,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert stacked["value"].dtype == np.float64
+    assert stacked["value"].isna().tolist() == [False, False, True, True, True, True]
+    assert stacked["day"].dtype == "datetime64[ns]"
+    assert stacked["day"].isna().tolist() == [True] * 4 + [False] * 2
+    assert _stacked(frames[3:]).empty
