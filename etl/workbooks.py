@@ -11,7 +11,7 @@ does not grow with the number of rows. Sheets:
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -243,7 +243,7 @@ def _summary_sheet(workbook, formats, period, outputs, generated_at, data_cutoff
     row = SUMMARY_HEADER_ROW + 1
     for code, output in outputs.items():
         indicator = INDICATORS[code]
-        results = output.rows_for([period])
+        results = output.rows_for([period], levels=["town"])
         town = results.loc[(results["level"] == "town") & (results["period"] == period)]
         if town.empty:
             continue
@@ -267,47 +267,59 @@ def _indicator_sheet(workbook, formats, sheet_name, output, period, area_names):
         sheet.set_column(col, col, width)
     sheet.write_row(0, 0, INDICATOR_HEADERS, formats["header"])
     sheet.freeze_panes(1, 0)
-    results = output.rows_for([period])
-    rows = results.loc[results["period"] == period].sort_values(
+    rows = output.table_for([period]).sort_values(
         "level", key=lambda s: s.map({"town": 0, "admin_village": 1, "natural_village": 2})
     )
-    # Column by column into Python values, then one typed write per cell (``write``'s type
-    # dispatch costs more than the cell at 150,000 villages). An empty text is no cell, as
-    # ``write`` leaves it.
-    codes = rows["area_code"].tolist()
-    texts = {
-        0: [LEVEL_LABELS[level] for level in rows["level"]],
-        1: codes,
-        2: [area_names.get(code, "") for code in codes],
-        6: [_target_text(target) for target in rows["target"]],
-        7: [MET_LABELS[met] for met in rows["met"]],
-        9: [_details_text(details) for details in rows["details"]],
-    }
-    numbers = {
-        3: (_numbers(rows["value"]), formats["percent"]),
-        4: (_numbers(rows["numerator"]), None),
-        5: (_numbers(rows["denominator"]), None),
-        8: (rows["record_count"].astype(float).tolist(), None),
-    }
     write_string, write_number, write_blank = (
         sheet.write_string,
         sheet.write_number,
         sheet.write_blank,
     )
-    for n in range(len(codes)):
-        row = n + 1
-        for col in range(10):
-            if col in texts:
-                text = texts[col][n]
-                if text or col in (1, 9):  # code and details are always written
-                    write_string(row, col, text)
-            else:
-                values, fmt = numbers[col]
-                value = values[n]
-                if value is None:
-                    write_blank(row, col, None, fmt)
+    for first, part in _parts(rows):
+        part = output.with_details(part)
+        # A part's columns into Python values, then one typed write per cell (``write``'s
+        # type dispatch costs more than the cell at 150,000 villages). An empty text is no
+        # cell, as ``write`` leaves it.
+        codes = part["area_code"].tolist()
+        texts = {
+            0: [LEVEL_LABELS[level] for level in part["level"]],
+            1: codes,
+            2: [area_names.get(code, "") for code in codes],
+            6: [_target_text(target) for target in part["target"]],
+            7: [MET_LABELS[met] for met in part["met"]],
+            9: [_details_text(details) for details in part["details"]],
+        }
+        numbers = {
+            3: (_numbers(part["value"]), formats["percent"]),
+            4: (_numbers(part["numerator"]), None),
+            5: (_numbers(part["denominator"]), None),
+            8: (part["record_count"].astype(float).tolist(), None),
+        }
+        for n in range(len(codes)):
+            row = first + n + 1
+            for col in range(10):
+                if col in texts:
+                    text = texts[col][n]
+                    if text or col in (1, 9):  # code and details are always written
+                        write_string(row, col, text)
                 else:
-                    write_number(row, col, value, fmt)
+                    values, fmt = numbers[col]
+                    value = values[n]
+                    if value is None:
+                        write_blank(row, col, None, fmt)
+                    else:
+                        write_number(row, col, value, fmt)
+
+
+# Rows converted to Python values at a time: the writer's memory stays that of one part,
+# whatever the number of rows (xlsxwriter's constant_memory streams the rows written).
+PART_ROWS = 10_000
+
+
+def _parts(frame: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:
+    """(index of its first row, part) for consecutive parts of ``frame`` of PART_ROWS rows."""
+    for first in range(0, len(frame), PART_ROWS):
+        yield first, frame.iloc[first : first + PART_ROWS]
 
 
 def _numbers(column: pd.Series) -> list[float | None]:
@@ -348,9 +360,6 @@ def _ledger_sheet(workbook, formats, sheet_name, frame, columns, data_cutoff):
         sheet.set_column(col, col, WIDTHS[kind])
     sheet.write_row(0, 0, [header for _, header, _ in columns], formats["header"])
     sheet.freeze_panes(1, 0)
-    # Each column converted once (dates to datetimes, numbers to floats, the rest to text,
-    # None where missing), then one typed write per cell.
-    cells = [_cells(frame[name], kind) if name in frame else None for name, _, kind in columns]
     writers = [
         (sheet.write_datetime, formats["date"])
         if kind == "date"
@@ -359,15 +368,20 @@ def _ledger_sheet(workbook, formats, sheet_name, frame, columns, data_cutoff):
         else (sheet.write_string, None)
         for _, _, kind in columns
     ]
-    for n in range(len(frame)):
-        for col, values in enumerate(cells):
-            if values is None or values[n] is None:
-                continue
-            write, fmt = writers[col]
-            if fmt is None:
-                write(n + 1, col, values[n])
-            else:
-                write(n + 1, col, values[n], fmt)
+    for first, part in _parts(frame):
+        # Each column of the part converted once (dates to datetimes, numbers to floats, the
+        # rest to text, None where missing), then one typed write per cell.
+        cells = [_cells(part[name], kind) if name in part else None for name, _, kind in columns]
+        for n in range(len(part)):
+            row = first + n + 1
+            for col, values in enumerate(cells):
+                if values is None or values[n] is None:
+                    continue
+                write, fmt = writers[col]
+                if fmt is None:
+                    write(row, col, values[n])
+                else:
+                    write(row, col, values[n], fmt)
     sheet.write(len(frame) + 2, 0, f"数据截止：{data_cutoff:%Y-%m-%d}", formats["stamp"])
 
 

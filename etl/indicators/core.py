@@ -93,12 +93,26 @@ class IndicatorOutput:
     town_details: Mapping[str, tuple[dict, dict]] = field(default_factory=dict)
     members: "_Members | None" = None  # the record ids of each row, as integer codes
 
-    def rows_for(self, periods: Iterable[str]) -> pd.DataFrame:
-        """The table's rows of ``periods`` with their ``details`` dicts but no ``records``
-        lists (``record_count`` counts them): what the workbook writes."""
-        table = self.table.loc[self.table["period"].isin(list(periods))].reset_index(drop=True)
-        table = _texts(table)
-        return table.assign(details=_details_dicts(table, self.detail_columns, self.town_details))
+    def rows_for(self, periods: Iterable[str], levels: Iterable[str] | None = None) -> pd.DataFrame:
+        """The table's rows of ``periods`` (and ``levels``, all when None) with their
+        ``details`` dicts but no ``records`` lists (``record_count`` counts them): what the
+        workbook writes."""
+        return self.with_details(self.table_for(periods, levels))
+
+    def table_for(
+        self, periods: Iterable[str], levels: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """rows_for without the details: typed columns, categoricals as text. A writer adds
+        the details to a few rows at a time (with_details), so their Python dicts never
+        exist for every row at once."""
+        table = self.table.loc[self.table["period"].isin(list(periods))]
+        if levels is not None:
+            table = table.loc[table["level"].isin(list(levels))]
+        return _texts(table.reset_index(drop=True))
+
+    def with_details(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Rows of table_for with their ``details`` dicts."""
+        return rows.assign(details=_details_dicts(rows, self.detail_columns, self.town_details))
 
     @functools.cached_property
     def results(self) -> pd.DataFrame:

@@ -144,3 +144,18 @@ def test_it_writes_to_a_file_object_for_the_download_endpoint(result):
     workbook_write(result, year=2025, out=buffer, generated_at=dt.datetime(2026, 1, 5))
     buffer.seek(0)
     assert openpyxl.load_workbook(buffer, read_only=True).sheetnames[0] == "汇总"
+
+
+def test_rows_written_part_by_part_make_the_same_workbook(result, tmp_path, monkeypatch):
+    def cells(path):
+        book = openpyxl.load_workbook(path, read_only=True)
+        return {name: rows(book[name]) for name in book.sheetnames}
+
+    whole, parts = tmp_path / "whole.xlsx", tmp_path / "parts.xlsx"
+    stamp = dt.datetime(2026, 1, 5)
+    workbook_write(result, year=2025, out=whole, generated_at=stamp)
+    monkeypatch.setattr(workbooks, "PART_ROWS", 2)  # every sheet in several parts
+    workbook_write(result, year=2025, out=parts, generated_at=stamp)
+    written = cells(parts)
+    assert written == cells(whole)
+    assert max(len(sheet) for sheet in written.values()) > 2 * 2 + 1
